@@ -1,0 +1,51 @@
+# The two commands a newcomer needs: `make run` and `make test`. Each sets up what it needs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app wsgi
+CATALOGS := $(wildcard intake/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test lint bench translations extract-messages clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
+
+translations: $(COMPILED)
+
+## run: the demo on SQLite at http://127.0.0.1:5000, with the e-mail worker and a local mail sink
+run: $(STAMP) translations
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) intake demo --if-empty
+	@echo "Outgoing e-mail is saved under instance/mail/ (one .eml file per message)."
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BIN)/python scripts/mail_sink.py instance/mail & \
+	  INTAKE_DEMO_BANNER=true $(FLASK) intake worker & \
+	  INTAKE_DEMO_BANNER=true $(FLASK) run --host 127.0.0.1 --port 5000
+
+## test: the whole suite on SQLite, then on PostgreSQL when INTAKE_TEST_DATABASE_URL is set
+test: $(STAMP) translations
+	INTAKE_TEST_DATABASE_URL= $(BIN)/pytest -q
+	@if [ -n "$$INTAKE_TEST_DATABASE_URL" ]; then \
+	  echo "== again on $$INTAKE_TEST_DATABASE_URL"; \
+	  $(BIN)/pytest -q; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,100 @@
+"""The application factory: the only module that knows every part of the application.
+
+Flask and the extensions are imported inside the functions, not at the top, because importing
+any ``intake.*`` module runs this file first: ``intake.core`` must stay importable without Flask.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; ``config`` (a mapping) overrides defaults and environment, for tests."""
+    from flask import Flask
+
+    from intake.config import PROJECT_ROOT, instance_path_from_env
+
+    app = Flask(
+        __name__,
+        instance_path=instance_path_from_env(),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    _load_config(app, config)
+    _init_extensions(app)
+    _register_template_helpers(app)
+    _register_blueprints(app)
+    _register_error_handlers(app)
+    _register_cli(app)
+    return app
+
+
+def _load_config(app: Flask, config: dict | None) -> None:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from intake.config import load_config
+
+    load_config(app, config)
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
+
+
+def _init_extensions(app: Flask) -> None:
+    # Import the models so that metadata (migrations, create_all in tests) sees every table.
+    from intake import models  # noqa: F401
+    from intake.accounts import session as _login_session  # noqa: F401  (user loader)
+    from intake.config import PROJECT_ROOT
+    from intake.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    mail.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=_select_locale,
+        default_translation_directories=str(PROJECT_ROOT / "intake" / "translations"),
+    )
+    limiter.init_app(app)
+
+
+def _select_locale() -> str:
+    """Vietnamese unless the visitor chose English (``?lang=en``, then kept in the session)."""
+    from flask import request, session
+
+    languages = ("vi", "en")
+    chosen = request.args.get("lang")
+    if chosen in languages:
+        session["lang"] = chosen
+        return chosen
+    return session.get("lang") if session.get("lang") in languages else "vi"
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from intake.web import template_helpers
+
+    template_helpers.register(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from intake.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+
+
+def _register_error_handlers(app: Flask) -> None:
+    from intake.web import errors
+
+    errors.register(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from intake.cli import intake_cli
+
+    app.cli.add_command(intake_cli)

@@ -1,0 +1,121 @@
+"""Settings: defaults in code, overridden by ``INTAKE_*`` environment variables.
+
+Every Flask config key can be set as ``INTAKE_<KEY>`` (Flask's ``from_prefixed_env``), values
+parsed as JSON where they parse, so ``INTAKE_MAIL_PORT=2525`` arrives as an int.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The development key is public (it is in this file), so production refuses to run with it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    """Values that let `make run` work on a fresh machine with nothing else installed."""
+
+    ENV_NAME = "development"  # "production" turns on the start-up checks below
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # filled in from the instance path (SQLite) at load time
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Sessions and cookies: the receipt and tracking pages keep a case id in the session.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # production sets True (served over HTTPS)
+    PREFERRED_URL_SCHEME = "http"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # used in e-mails, written outside any request
+
+    # Who runs the service, as shown in the header and e-mails (data, not code: set per province).
+    SITE_AUTHORITY = "Ủy ban nhân dân tỉnh Sóc Trăng"
+    SITE_AUTHORITY_EN = "Soc Trang Provincial People's Committee"
+    SITE_HOTLINE = "0299 3 822 000"
+    SITE_CONTACT_ADDRESS = "Số 01 Châu Văn Tiếp, Phường 2, TP Sóc Trăng"
+    DEMO_BANNER = False  # `make run` turns it on: the data are samples, not real items
+
+    # Languages: Vietnamese first; English on request.
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ["vi", "en"]
+
+    # Uploads: 5 files of 10 MB; the request limit leaves room for the form fields.
+    MAX_ATTACHMENTS = 5
+    MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
+    UPLOAD_DIR = None  # default: <instance>/uploads, outside the web root
+
+    # Mail: written to the outbox, delivered by `flask intake send-mail` / `worker`.
+    MAIL_SERVER = "127.0.0.1"
+    MAIL_PORT = 8025
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Tiếp nhận PAKN <pakn@soctrang.example.vn>"
+    MAIL_TIMEOUT_SECONDS = 10
+    # Flask-Mail silently drops mail when TESTING is on; tests here use a real loopback server,
+    # and a message marked sent must have been sent.
+    MAIL_SUPPRESS_SEND = False
+    OUTBOX_MAX_ATTEMPTS = 8
+    OUTBOX_RETRY_BASE_SECONDS = 60  # doubles after each temporary failure
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = 600  # a claimed message whose worker died is retried after this
+    WORKER_INTERVAL_SECONDS = 5
+
+    # Rate limits (Flask-Limiter). Production points RATELIMIT_STORAGE_URI at Redis so that
+    # all gunicorn workers share the counters.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    TRACK_FAILURE_LIMIT = "5 per minute;20 per hour"
+
+    # Working-day defaults (DOMAIN.md §4); the deadline policy table will refine them.
+    TRIAGE_WORKING_DAYS = 3
+
+    # Deployments behind a reverse proxy set the number of trusted X-Forwarded-For hops.
+    PROXY_FIX_X_FOR = 0
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Apply defaults, then environment, then the caller's mapping (tests), then derived values."""
+    app.config.from_object(Defaults)
+    app.config.from_prefixed_env(prefix="INTAKE")
+    if overrides:
+        app.config.update(overrides)
+    instance = Path(app.instance_path)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'intake.sqlite3'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = psycopg_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config["UPLOAD_DIR"]:
+        app.config["UPLOAD_DIR"] = str(instance / "uploads")
+    _check_production(app.config)
+
+
+def psycopg_url(url: str) -> str:
+    """``postgresql://…`` as people write it, with the driver this project installs (psycopg 3)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _check_production(config) -> None:
+    """Refuse to serve citizens' data with settings that are only safe on a developer's laptop."""
+    if config["ENV_NAME"] != "production":
+        return
+    problems = []
+    if not config.get("SECRET_KEY") or config["SECRET_KEY"] == DEV_SECRET_KEY:
+        problems.append("INTAKE_SECRET_KEY must be set to a private random value")
+    if len(str(config.get("SECRET_KEY") or "")) < 32:
+        problems.append("INTAKE_SECRET_KEY must be at least 32 characters long")
+    if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        problems.append("production runs on PostgreSQL: set INTAKE_SQLALCHEMY_DATABASE_URI")
+    if problems:
+        raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
+
+
+def instance_path_from_env() -> str | None:
+    """Lets tests and deployments move the instance folder (database, uploads) elsewhere."""
+    return os.environ.get("INTAKE_INSTANCE_PATH")
