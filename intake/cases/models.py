@@ -1,0 +1,219 @@
+"""The item (case) and what hangs off it: attachments and the append-only event log.
+
+Only ``intake.cases.operations`` changes a case's state; the CHECK constraints below repeat the
+invariants that matter most so that a bug elsewhere cannot store an impossible item.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from intake.accounts.models import User
+from intake.core.deadlines import Priority
+from intake.core.states import FINAL_STATES, State
+from intake.extensions import db
+from intake.org.models import Field, Procedure, Unit
+from intake.sqltypes import UTCDateTime, enum_column, utcnow
+
+
+class Channel(enum.StrEnum):
+    WEB = "web"
+    NATIONAL_PORTAL = "national_portal"
+    EMAIL = "email"
+    PHONE = "phone"
+    PAPER = "paper"
+    COUNTER = "counter"
+    QUESTIONNAIRE = "questionnaire"
+
+
+class CaseKind(enum.StrEnum):
+    FEEDBACK = "phan_anh"  # phản ánh
+    PETITION = "kien_nghi"  # kiến nghị: carries a proposed solution
+
+
+class ContentClass(enum.StrEnum):
+    BEHAVIOUR = "behaviour"  # hành vi hành chính
+    REGULATION = "regulation"  # nội dung quy định hành chính
+    INITIATIVE = "initiative"  # sáng kiến
+
+
+class SubmitterType(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    ORGANISATION = "organisation"
+
+
+class AttachmentPurpose(enum.StrEnum):
+    SUBMISSION = "submission"
+    ADDITIONAL_INFO = "additional_info"
+    ANSWER = "answer"
+
+
+_FINAL_SQL = ", ".join(f"'{s.value}'" for s in sorted(FINAL_STATES))
+
+
+class Case(db.Model):
+    """One phản ánh or kiến nghị, from receipt to its final state."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference_code: Mapped[str] = mapped_column(sa.String(24), unique=True)
+    access_key_hash: Mapped[str] = mapped_column(sa.String(255))
+    # One-time token of the web form: a resubmitted form finds its case instead of making another.
+    submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    national_code: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "case_kind"))
+    content_class: Mapped[ContentClass | None] = mapped_column(
+        enum_column(ContentClass, "content_class")
+    )
+    state: Mapped[State] = mapped_column(enum_column(State, "case_state"), index=True)
+    # While in needs_info: the state the item returns to when the citizen answers.
+    state_before_info: Mapped[State | None] = mapped_column(
+        enum_column(State, "case_state_before_info")
+    )
+    priority: Mapped[Priority] = mapped_column(
+        enum_column(Priority, "case_priority"), default=Priority.NORMAL
+    )
+    language: Mapped[str] = mapped_column(sa.String(5), default="vi")
+
+    # The submitter (Art. 7). Organisations also give the person acting for them in full_name.
+    submitter_type: Mapped[SubmitterType] = mapped_column(
+        enum_column(SubmitterType, "submitter_type")
+    )
+    full_name: Mapped[str] = mapped_column(sa.String(255))
+    organisation_name: Mapped[str | None] = mapped_column(sa.String(255))
+    tax_code: Mapped[str | None] = mapped_column(sa.String(20))
+    address: Mapped[str] = mapped_column(sa.String(500))
+    phone: Mapped[str | None] = mapped_column(sa.String(30), index=True)
+    email: Mapped[str | None] = mapped_column(sa.String(255))
+    id_number: Mapped[str | None] = mapped_column(sa.String(20))
+
+    title: Mapped[str] = mapped_column(sa.String(300))
+    content: Mapped[str] = mapped_column(sa.Text)
+    proposed_solution: Mapped[str | None] = mapped_column(sa.Text)
+    consent_to_publish: Mapped[bool] = mapped_column(default=False)
+    declared_truthful: Mapped[bool] = mapped_column(default=False)
+    # Folded (diacritics-free) code, title, content, name and phone for accent-insensitive search.
+    search_text: Mapped[str] = mapped_column(sa.Text, default="")
+
+    field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"), index=True)
+    procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"), index=True)
+    concerned_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    bounce_count: Mapped[int] = mapped_column(default=0)
+
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    step_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    overall_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # Optimistic locking: an UPDATE that finds another version raises StaleDataError, so two
+    # officers acting at once cannot both win.
+    version: Mapped[int] = mapped_column(default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+    field: Mapped[Field | None] = relationship()
+    procedure: Mapped[Procedure | None] = relationship()
+    concerned_unit: Mapped[Unit | None] = relationship(foreign_keys=[concerned_unit_id])
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    handler: Mapped[User | None] = relationship()
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="case", order_by="Attachment.id"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.seq")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"(state IN ({_FINAL_SQL}) AND closed_at IS NOT NULL)"
+            f" OR (state NOT IN ({_FINAL_SQL}) AND closed_at IS NULL)",
+            name="final_iff_closed_at",
+        ),
+        sa.CheckConstraint(
+            "submitter_type <> 'organisation' OR organisation_name IS NOT NULL",
+            name="organisation_named",
+        ),
+        sa.CheckConstraint(
+            "kind <> 'kien_nghi' OR proposed_solution IS NOT NULL", name="petition_has_solution"
+        ),
+        sa.CheckConstraint(
+            "(state = 'needs_info') = (state_before_info IS NOT NULL)",
+            name="needs_info_has_origin",
+        ),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in FINAL_STATES
+
+
+class Attachment(db.Model):
+    """A file kept outside the web root under ``storage_key``; never served to the public."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    purpose: Mapped[AttachmentPurpose] = mapped_column(
+        enum_column(AttachmentPurpose, "attachment_purpose")
+    )
+    original_name: Mapped[str] = mapped_column(sa.String(255))
+    content_type: Mapped[str] = mapped_column(sa.String(120))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    storage_key: Mapped[str] = mapped_column(sa.String(120), unique=True)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="attachments")
+
+
+class CaseEvent(db.Model):
+    """One entry of the append-only history; rows are inserted, never updated or deleted.
+
+    ``hash`` covers the entry's content and the previous entry's hash of the same case, so that
+    an edited or removed row breaks the chain and ``flask intake audit-verify`` finds it.
+    Reason codes and details are stored untranslated and rendered in the reader's language.
+    """
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"))
+    seq: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # Who acted when there is no account: "citizen" or "system".
+    actor_label: Mapped[str] = mapped_column(sa.String(40), default="")
+    from_state: Mapped[State | None] = mapped_column(enum_column(State, "event_from_state"))
+    to_state: Mapped[State | None] = mapped_column(enum_column(State, "event_to_state"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
+    reason_code: Mapped[str | None] = mapped_column(sa.String(60))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+    details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # Shown on the citizen's tracking page; internal notes and routing chatter are not.
+    is_public: Mapped[bool] = mapped_column(default=False)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64))
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("case_id", "seq"),
+        sa.Index("ix_case_events_kind_at", "kind", "at"),
+    )

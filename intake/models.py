@@ -1,0 +1,28 @@
+"""Every model, imported in one place so that the metadata is complete wherever it is used."""
+
+from intake.accounts.models import Role, User
+from intake.cases.models import Attachment, Case, CaseEvent
+from intake.notifications.models import OutboxMessage
+from intake.org.models import (
+    CalendarOverride,
+    DeadlinePolicy,
+    Field,
+    Procedure,
+    RoutingRule,
+    Unit,
+)
+
+__all__ = [
+    "Attachment",
+    "CalendarOverride",
+    "Case",
+    "CaseEvent",
+    "DeadlinePolicy",
+    "Field",
+    "OutboxMessage",
+    "Procedure",
+    "Role",
+    "RoutingRule",
+    "Unit",
+    "User",
+]
