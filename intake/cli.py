@@ -1,0 +1,120 @@
+"""``flask intake …``: thin wrappers over the operations. Each command commits once, at its end,
+or (the worker and the mail sender) once per unit of work."""
+
+from __future__ import annotations
+
+import signal
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from intake.accounts.models import Role, User
+from intake.extensions import db
+from intake.notifications.sender import deliver_due
+from intake.org.importer import ImportFailed, import_org
+from intake.org.models import Unit
+
+intake_cli = AppGroup("intake", help="Tiếp nhận PAKN: administration and background work.")
+
+
+@intake_cli.command("import-org")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def import_org_command(directory: Path) -> None:
+    """Load units.csv, fields.csv and procedures.csv from DIRECTORY (all or nothing)."""
+    try:
+        report = import_org(directory)
+    except ImportFailed as exc:
+        db.session.rollback()
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        raise click.ClickException(f"nothing imported: {len(exc.problems)} problem(s)") from None
+    db.session.commit()
+    click.echo(
+        f"imported {report.units} units, {report.fields} fields, {report.procedures} procedures"
+    )
+
+
+@intake_cli.command("demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when units already exist.")
+def demo_command(if_empty: bool) -> None:
+    """Build the sample province (modelled on Sóc Trăng, 2022), accounts and sample items."""
+    from intake.demo import accounts_summary, build_demo
+
+    if if_empty and db.session.scalar(sa.select(sa.func.count(Unit.id))):
+        click.echo(f"Demo data already loaded.\n{accounts_summary()}")
+        return
+    summary = build_demo(now=datetime.now(UTC))
+    db.session.commit()
+    click.echo(summary)
+
+
+@intake_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--unit", "unit_code", required=True, help="Code of the user's unit.")
+@click.password_option()
+def create_user_command(email, full_name, role, unit_code, password) -> None:
+    """Create an officer's account."""
+    unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
+    if unit is None:
+        raise click.ClickException(f"no unit with code {unit_code!r}")
+    if db.session.scalar(sa.select(User.id).where(User.email == email.lower())):
+        raise click.ClickException(f"an account for {email} already exists")
+    user = User(email=email.lower(), full_name=full_name, role=Role(role), unit=unit)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"created {role} {email} in {unit.name}")
+
+
+@intake_cli.command("send-mail")
+@click.option("--limit", default=100, show_default=True)
+def send_mail_command(limit: int) -> None:
+    """Deliver the e-mails that are due, once each, with retries on temporary failures."""
+    report = deliver_due(datetime.now(UTC), limit=limit)
+    click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
+    for error in report.errors:
+        click.echo(f"  {error}", err=True)
+
+
+@intake_cli.command("worker")
+@click.option("--once", is_flag=True, help="Run one round and exit.")
+def worker_command(once: bool) -> None:
+    """Loop: deliver e-mail every WORKER_INTERVAL_SECONDS until stopped (SIGTERM or Ctrl-C).
+
+    A signal lets the current round finish; each message is committed as it is sent, so a
+    worker killed outright loses nothing either."""
+    stopping = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stopping.append(True))
+    interval = current_app.config["WORKER_INTERVAL_SECONDS"]
+    click.echo(f"worker started; every {interval}s")
+    while not stopping:
+        try:
+            report = deliver_due(datetime.now(UTC))
+            if report.sent or report.retried or report.failed:
+                click.echo(
+                    f"{datetime.now(UTC):%H:%M:%S} mail: sent {report.sent}, "
+                    f"retry {report.retried}, failed {report.failed}"
+                )
+        except sa.exc.SQLAlchemyError as exc:
+            # A database restart must not end the worker; the next round tries again.
+            db.session.rollback()
+            click.echo(f"database error, retrying next round: {exc}", err=True)
+        finally:
+            db.session.remove()
+        if once:
+            break
+        for _ in range(int(interval * 10)):
+            if stopping:
+                break
+            time.sleep(0.1)
+    click.echo("worker stopped")
+    sys.stdout.flush()

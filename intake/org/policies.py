@@ -1,0 +1,26 @@
+"""Deadline lengths from the policy table: the field's own row, else the all-fields row, else
+DOMAIN.md's default."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from intake.core.deadlines import Priority, Step, default_working_days
+from intake.extensions import db
+from intake.org.models import DeadlinePolicy
+
+
+def working_days_for(step: Step, priority: Priority, field_id: int | None = None) -> int:
+    rows = db.session.execute(
+        sa.select(DeadlinePolicy.field_id, DeadlinePolicy.working_days).where(
+            DeadlinePolicy.step == step,
+            DeadlinePolicy.priority == priority,
+            sa.or_(DeadlinePolicy.field_id.is_(None), DeadlinePolicy.field_id == field_id),
+        )
+    ).all()
+    by_field = {row.field_id: row.working_days for row in rows}
+    if field_id is not None and field_id in by_field:
+        return by_field[field_id]
+    if None in by_field:
+        return by_field[None]
+    return default_working_days(step, priority)
