@@ -1,0 +1,85 @@
+"""Appending to a case's history, with the hash chain that makes tampering visible."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from intake.accounts.models import User
+from intake.cases.models import Case, CaseEvent
+from intake.core.states import State
+from intake.extensions import db
+from intake.org.models import Unit
+
+GENESIS_HASH = "0" * 64
+
+Actor = User | str  # a signed-in officer, or "citizen" / "system"
+
+
+def record_event(
+    case: Case,
+    kind: str,
+    *,
+    actor: Actor,
+    now: datetime,
+    from_state: State | None = None,
+    to_state: State | None = None,
+    unit: Unit | None = None,
+    reason_code: str | None = None,
+    note: str | None = None,
+    details: dict[str, Any] | None = None,
+    is_public: bool = False,
+) -> CaseEvent:
+    """Append one event to ``case`` (which must be flushed) and chain it to the previous one."""
+    previous = db.session.execute(
+        sa.select(CaseEvent.seq, CaseEvent.hash)
+        .where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev_hash = (previous.seq + 1, previous.hash) if previous else (1, GENESIS_HASH)
+    event = CaseEvent(
+        case_id=case.id,
+        seq=seq,
+        kind=kind,
+        at=now,
+        actor_id=actor.id if isinstance(actor, User) else None,
+        actor_label="" if isinstance(actor, User) else actor,
+        from_state=from_state,
+        to_state=to_state,
+        unit_id=unit.id if unit is not None else None,
+        reason_code=reason_code,
+        note=note,
+        details=details or {},
+        is_public=is_public,
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event)
+    db.session.add(event)
+    return event
+
+
+def event_hash(event: CaseEvent) -> str:
+    """SHA-256 over a canonical JSON of everything the event says, plus the previous hash."""
+    payload = {
+        "case_id": event.case_id,
+        "seq": event.seq,
+        "kind": event.kind,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "from_state": str(event.from_state) if event.from_state else None,
+        "to_state": str(event.to_state) if event.to_state else None,
+        "unit_id": event.unit_id,
+        "reason_code": event.reason_code,
+        "note": event.note,
+        "details": event.details or {},
+        "is_public": bool(event.is_public),
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

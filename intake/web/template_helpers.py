@@ -1,0 +1,63 @@
+"""Filters and globals shared by every template: dates in Viet Nam's time, labels, language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from intake.cases import labels
+from intake.core.calendar import last_local_day
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["due_day"] = due_day
+    app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["current_language"] = current_language
+    app.jinja_env.globals["site_authority"] = site_authority
+
+
+def current_language() -> str:
+    return str(get_locale() or "vi")
+
+
+def site_authority() -> str:
+    if current_language() == "en" and current_app.config["SITE_AUTHORITY_EN"]:
+        return current_app.config["SITE_AUTHORITY_EN"]
+    return current_app.config["SITE_AUTHORITY"]
+
+
+def local_date(value: date | datetime | None, fmt: str = "dd/MM/yyyy") -> str:
+    if value is None:
+        return ""
+    return (
+        format_date(value, fmt) if not isinstance(value, datetime) else format_datetime(value, fmt)
+    )
+
+
+def local_datetime(value: datetime | None, fmt: str = "HH:mm dd/MM/yyyy") -> str:
+    return "" if value is None else format_datetime(value, fmt)
+
+
+def due_day(due_at: datetime | None, fmt: str = "dd/MM/yyyy") -> str:
+    """A deadline stored as 24:00 local time, shown as the day it ends."""
+    return "" if due_at is None else format_date(last_local_day(due_at), fmt)
+
+
+def filesize(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def url_for_language(language: str) -> str:
+    """The current page in another language (GET pages only; forms are not resubmitted)."""
+    args = request.args.to_dict()
+    args["lang"] = language
+    return f"{request.path}?{urlencode(args)}"

@@ -1,0 +1,209 @@
+"""Fixtures: an app with a fresh database per test, a CSRF-aware form helper, the sample
+organisation, and a real SMTP server on loopback.
+
+The database is SQLite unless INTAKE_TEST_DATABASE_URL names another (PostgreSQL in CI).
+On SQLite each test gets a copy of a schema file made once; on PostgreSQL the schema is created
+once and every table is truncated before each test. Tests never reach beyond loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask import has_app_context
+from flask.testing import FlaskClient
+
+from intake import create_app
+from intake.config import psycopg_url
+from intake.extensions import db
+
+TEST_DATABASE_URL = psycopg_url(os.environ.get("INTAKE_TEST_DATABASE_URL", "").strip())
+DEMO_DATA = Path(__file__).resolve().parent.parent / "intake" / "demo" / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def _schema(tmp_path_factory):
+    """Create the schema once: a template SQLite file, or the tables on PostgreSQL."""
+    if TEST_DATABASE_URL:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL, "TESTING": True})
+        with app.app_context():
+            db.drop_all()
+            db.create_all()
+            db.engine.dispose()
+        return None
+    template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "TESTING": True})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return template
+
+
+@pytest.fixture
+def database_url(_schema, tmp_path) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    path = tmp_path / "test.sqlite3"
+    shutil.copy(_schema, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": free_port(),  # nothing listens unless a test starts the SMTP server
+            "MAIL_TIMEOUT_SECONDS": 5,
+            "PUBLIC_BASE_URL": "http://pakn.test",
+            "OUTBOX_RETRY_BASE_SECONDS": 60,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the test's own, for db access), which
+    would share ``g`` and the database session between requests and between clients: CSRF
+    tokens would leak from one browser to another. Afterwards the test's session forgets what
+    it had loaded, as it would if another process had changed the rows."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def org(app):
+    """The sample organisation (units, fields, procedures), imported as a province would."""
+    from intake.org.importer import import_org
+
+    import_org(DEMO_DATA)
+    db.session.commit()
+    return DEMO_DATA
+
+
+@pytest.fixture
+def now() -> datetime:
+    return datetime(2026, 3, 10, 2, 30, tzinfo=UTC)  # Tuesday 09:30 in Viet Nam
+
+
+_HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*>')
+
+
+def hidden_inputs(html: str) -> dict[str, str]:
+    """The hidden fields of a page (csrf_token, submission_token) as a browser would send them."""
+    values = {}
+    for tag in _HIDDEN.findall(html):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        if name:
+            values[name.group(1)] = value.group(1) if value else ""
+    return values
+
+
+def valid_submission(**overrides) -> dict[str, str]:
+    data = {
+        "submitter_type": "individual",
+        "full_name": "Nguyễn Văn An",
+        "address": "Ấp Phú Hữu, xã An Hiệp, huyện Châu Thành",
+        "phone": "0912 345 678",
+        "email": "an.nguyen@example.com",
+        "kind": "phan_anh",
+        "title": "Chậm cấp giấy chứng nhận quyền sử dụng đất",
+        "content": (
+            "Tôi nộp hồ sơ từ tháng 6 nhưng đến nay đã quá hẹn hơn 30 ngày vẫn chưa có kết quả."
+        ),
+        "declared_truthful": "y",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def submit_form(client):
+    """POST the submission form the way a browser does: GET it first for its hidden fields."""
+
+    def submit(data=None, files=None, follow=False, **overrides):
+        page = client.get("/submit")
+        form = {**hidden_inputs(page.get_data(as_text=True)), **(data or valid_submission())}
+        form.update(overrides)
+        if files:
+            form["attachments"] = files
+        return client.post(
+            "/submit", data=form, content_type="multipart/form-data", follow_redirects=follow
+        )
+
+    return submit
+
+
+@dataclass
+class SmtpSink:
+    """Messages received by the loopback SMTP server, as (envelope recipients, parsed message)."""
+
+    port: int
+    messages: list = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(
+            (list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+        )
+        return "250 OK"
+
+
+def start_smtp(port: int) -> tuple[Controller, SmtpSink]:
+    sink = SmtpSink(port)
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    return controller, sink
+
+
+@pytest.fixture
+def smtp(app):
+    """A real SMTP server on the port the app is configured to send to."""
+    controller, sink = start_smtp(app.config["MAIL_PORT"])
+    yield sink
+    controller.stop()
+
+
+def body_text(message) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
