@@ -4,8 +4,6 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
-CATALOGS := $(wildcard intake/translations/*/LC_MESSAGES/messages.po)
-COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test lint bench translations extract-messages clean
 
@@ -15,10 +13,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-%.mo: %.po $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy=false -i $< -o $@ 2>/dev/null || $(BIN)/pybabel compile -i $< -o $@
-
-translations: $(COMPILED)
+translations: $(STAMP)
+	@$(BIN)/pybabel compile --quiet -d intake/translations
 
 ## run: the demo on SQLite at http://127.0.0.1:5000, with the e-mail worker and a local mail sink
 run: $(STAMP) translations

@@ -84,6 +84,25 @@ def send_mail_command(limit: int) -> None:
         click.echo(f"  {error}", err=True)
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _worker_round() -> None:
+    try:
+        report = deliver_due(datetime.now(UTC))
+        if report.sent or report.retried or report.failed:
+            click.echo(
+                f"{datetime.now(UTC):%H:%M:%S} mail: sent {report.sent}, "
+                f"retry {report.retried}, failed {report.failed}"
+            )
+    except sa.exc.SQLAlchemyError as exc:
+        # A database restart must not end the worker; the next round tries again.
+        db.session.rollback()
+        click.echo(f"database error, retrying next round: {exc}", err=True)
+    finally:
+        db.session.remove()
+
+
 @intake_cli.command("worker")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 def worker_command(once: bool) -> None:
@@ -92,29 +111,20 @@ def worker_command(once: bool) -> None:
     A signal lets the current round finish; each message is committed as it is sent, so a
     worker killed outright loses nothing either."""
     stopping = []
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stopping.append(True))
+    previous = {sig: signal.signal(sig, lambda *_: stopping.append(True)) for sig in _STOP_SIGNALS}
     interval = current_app.config["WORKER_INTERVAL_SECONDS"]
     click.echo(f"worker started; every {interval}s")
-    while not stopping:
-        try:
-            report = deliver_due(datetime.now(UTC))
-            if report.sent or report.retried or report.failed:
-                click.echo(
-                    f"{datetime.now(UTC):%H:%M:%S} mail: sent {report.sent}, "
-                    f"retry {report.retried}, failed {report.failed}"
-                )
-        except sa.exc.SQLAlchemyError as exc:
-            # A database restart must not end the worker; the next round tries again.
-            db.session.rollback()
-            click.echo(f"database error, retrying next round: {exc}", err=True)
-        finally:
-            db.session.remove()
-        if once:
-            break
-        for _ in range(int(interval * 10)):
-            if stopping:
+    try:
+        while not stopping:
+            _worker_round()
+            if once:
                 break
-            time.sleep(0.1)
+            for _ in range(int(interval * 10)):
+                if stopping:
+                    break
+                time.sleep(0.1)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     click.echo("worker stopped")
     sys.stdout.flush()

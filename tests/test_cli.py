@@ -1,0 +1,66 @@
+"""The `flask intake …` commands a newcomer and an operator run."""
+
+import sqlalchemy as sa
+
+from intake.accounts.models import User
+from intake.cases.models import Case, CaseEvent
+from intake.extensions import db
+from intake.notifications.models import OutboxMessage, OutboxStatus
+from intake.org.models import Field, Procedure, Unit
+
+
+def run(app, *args, input=None):
+    return app.test_cli_runner().invoke(args=["intake", *args], input=input)
+
+
+def test_demo_builds_the_sample_province_once(app):
+    result = run(app, "demo", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert "SAMPLE DATA" in result.output and "demo-pakn-2026" in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Field.id))) >= 15
+    assert db.session.scalar(sa.select(sa.func.count(Procedure.id))) >= 60
+    roles = set(db.session.scalars(sa.select(User.role)))
+    assert roles == {"intake_officer", "handler", "unit_lead", "supervisor", "admin"}
+    cases = db.session.scalars(sa.select(Case)).all()
+    assert len(cases) >= 8 and {c.channel for c in cases} >= {"web", "phone"}
+    assert all(c.events and c.triage_due_at for c in cases)
+
+    again = run(app, "demo", "--if-empty")
+    assert "already loaded" in again.output and "demo-pakn-2026" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Case.id))) == len(cases)
+
+
+def test_create_user(app, org):
+    result = run(
+        app, "create-user", "--email", "Can.Bo@Example.com", "--name", "Cán Bộ",
+        "--role", "handler", "--unit", "so-tp", input="mat-khau-dai\nmat-khau-dai\n",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(sa.select(User))
+    assert user.email == "can.bo@example.com" and user.check_password("mat-khau-dai")
+    unknown = run(
+        app, "create-user", "--email", "x@example.com", "--name", "X", "--role", "handler",
+        "--unit", "khong-co", input="a\na\n",
+    )  # fmt: skip
+    assert unknown.exit_code != 0 and "no unit with code" in unknown.output
+
+
+def test_send_mail_and_one_worker_round_deliver_the_outbox(app, smtp):
+    run(app, "demo")
+    queued = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
+    assert queued >= 8
+    result = run(app, "send-mail", "--limit", "3")
+    assert "sent 3" in result.output
+    result = run(app, "worker", "--once")
+    assert result.exit_code == 0 and "worker stopped" in result.output
+    statuses = set(db.session.scalars(sa.select(OutboxMessage.status)))
+    assert statuses == {OutboxStatus.SENT}
+    assert len(smtp.messages) == queued
+
+
+def test_event_log_has_one_submit_event_per_demo_item(app):
+    run(app, "demo")
+    events = db.session.scalars(sa.select(CaseEvent)).all()
+    assert {e.kind for e in events} == {"submit"}
+    assert len(events) == db.session.scalar(sa.select(sa.func.count(Case.id)))
+    assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 48

@@ -1,0 +1,49 @@
+"""Settings: environment variables with the INTAKE_ prefix, and production's refusals."""
+
+import pytest
+
+from intake import create_app
+from intake.config import DEV_SECRET_KEY
+
+
+def test_settings_come_from_prefixed_environment_variables(monkeypatch, tmp_path):
+    monkeypatch.setenv("INTAKE_MAIL_PORT", "2525")
+    monkeypatch.setenv("INTAKE_MAIL_SERVER", "smtp.example.test")
+    monkeypatch.setenv("INTAKE_SQLALCHEMY_DATABASE_URI", "postgresql://u@127.0.0.1/db")
+    app = create_app({"UPLOAD_DIR": str(tmp_path)})
+    assert app.config["MAIL_PORT"] == 2525
+    assert app.config["MAIL_SERVER"] == "smtp.example.test"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/db"
+
+
+def test_default_database_is_sqlite_under_the_instance_folder(monkeypatch):
+    monkeypatch.delenv("INTAKE_SQLALCHEMY_DATABASE_URI", raising=False)
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/intake.sqlite3")
+    assert app.config["UPLOAD_DIR"].endswith("instance/uploads")
+
+
+@pytest.mark.parametrize("secret", [None, DEV_SECRET_KEY, "short"])
+def test_production_refuses_a_weak_or_development_secret_key(secret):
+    settings = {"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": "postgresql://u@h/db"}
+    if secret is not None:
+        settings["SECRET_KEY"] = secret
+    with pytest.raises(RuntimeError, match="INTAKE_SECRET_KEY"):
+        create_app(settings)
+
+
+def test_production_refuses_sqlite():
+    with pytest.raises(RuntimeError, match="PostgreSQL"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": "x" * 40})
+
+
+def test_production_starts_with_proper_settings():
+    app = create_app(
+        {
+            "ENV_NAME": "production",
+            "SECRET_KEY": "a-long-random-secret-value-0123456789abcdef",
+            "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1/db",
+        }
+    )
+    assert app.config["ENV_NAME"] == "production"
