@@ -12,7 +12,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's chromium is not installed (apt-get install chromium)"
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (apt-get install chromium)",
     ),
 ]
 # Chromium must not try to reach the network: this machine has none beyond loopback.
