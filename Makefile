@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	@$(BIN)/pybabel compile --quiet -d intake/translations
+	@$(BIN)/pybabel --quiet compile -d intake/translations
 
 ## run: the demo on SQLite at http://127.0.0.1:5000, with the e-mail worker and a local mail sink
 run: $(STAMP) translations
