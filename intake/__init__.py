@@ -56,6 +56,8 @@ def _init_extensions(app: Flask) -> None:
     mail.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None  # the login page explains itself
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -66,8 +68,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _select_locale() -> str:
     """Vietnamese unless the visitor chose English (``?lang=en``, then kept in the session)."""
-    from flask import request, session
+    from flask import has_request_context, request, session
 
+    if not has_request_context():
+        return "vi"  # e-mails rendered by the worker choose their language with force_locale
     languages = ("vi", "en")
     chosen = request.args.get("lang")
     if chosen in languages:
@@ -83,9 +87,13 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from intake.accounts.views import bp as accounts_bp
+    from intake.officer.views import bp as officer_bp
     from intake.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(officer_bp, url_prefix="/officer")
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -74,6 +74,20 @@ def create_user_command(email, full_name, role, unit_code, password) -> None:
     click.echo(f"created {role} {email} in {unit.name}")
 
 
+@intake_cli.command("audit-verify")
+def audit_verify_command() -> None:
+    """Check the tamper-evident event log; report the first broken link of each case."""
+    from intake.cases.audit import verify_event_chains
+
+    broken = 0
+    for link in verify_event_chains():
+        broken += 1
+        click.echo(f"BROKEN {link.reference_code} event {link.seq}: {link.problem}")
+    if broken:
+        raise click.ClickException(f"{broken} case(s) with a broken event chain")
+    click.echo("event log verified: every chain is intact")
+
+
 @intake_cli.command("send-mail")
 @click.option("--limit", default=100, show_default=True)
 def send_mail_command(limit: int) -> None:

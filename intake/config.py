@@ -69,7 +69,15 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    ACCESS_KEY_HASH_METHOD = "pbkdf2:sha256:60000"
     TRACK_FAILURE_LIMIT = "5 per minute;20 per hour"
+    LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
+
+    # Citizens may ask once for reconsideration within this many working days of the answer.
+    RECONSIDERATION_WINDOW_WORKING_DAYS = 10
+    MAX_RECONSIDERATIONS = 1
+    # Items returned by units more often than this are flagged for the intake office.
+    BOUNCE_FLAG_THRESHOLD = 2
 
     # Working-day defaults (DOMAIN.md §4); the deadline policy table will refine them.
     TRIAGE_WORKING_DAYS = 3

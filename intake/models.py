@@ -1,7 +1,7 @@
 """Every model, imported in one place so that the metadata is complete wherever it is used."""
 
 from intake.accounts.models import Role, User
-from intake.cases.models import Attachment, Case, CaseEvent
+from intake.cases.models import Attachment, Case, CaseEvent, CooperationRequest
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
     CalendarOverride,
@@ -17,6 +17,7 @@ __all__ = [
     "CalendarOverride",
     "Case",
     "CaseEvent",
+    "CooperationRequest",
     "DeadlinePolicy",
     "Field",
     "OutboxMessage",

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 
 from intake.accounts.models import User
-from intake.cases.models import Case, CaseEvent
+from intake.cases.models import Case
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage, OutboxStatus
 from intake.org.models import Field, Procedure, Unit
@@ -58,9 +58,14 @@ def test_send_mail_and_one_worker_round_deliver_the_outbox(app, smtp):
     assert len(smtp.messages) == queued
 
 
-def test_event_log_has_one_submit_event_per_demo_item(app):
+def test_demo_items_cover_every_state_with_verified_histories(app):
+    from intake.cases.audit import verify_event_chains
+    from intake.core.states import State
+
     run(app, "demo")
-    events = db.session.scalars(sa.select(CaseEvent)).all()
-    assert {e.kind for e in events} == {"submit"}
-    assert len(events) == db.session.scalar(sa.select(sa.func.count(Case.id)))
+    cases = db.session.scalars(sa.select(Case)).all()
+    assert {c.state for c in cases} == set(State)
+    assert all(c.events[0].kind == "submit" for c in cases)
+    assert list(verify_event_chains()) == []
+    assert run(app, "audit-verify").exit_code == 0
     assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 48

@@ -9,6 +9,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from intake.cases.models import CaseKind, Channel, ContentClass, SubmitterType
+from intake.core.deadlines import Priority
+from intake.core.reasons import RejectReason, ReturnReason
+from intake.core.redaction import Kind as PiiKind
 from intake.core.states import State
 
 STATE_LABELS = {
@@ -76,4 +79,93 @@ SUBMITTER_TYPE_LABELS = {
 # Public history lines, by event kind.
 EVENT_LABELS = {
     "submit": _l("Tiếp nhận phản ánh, kiến nghị"),
+    "classify": _l("Phân loại"),
+    "assign": _l("Chuyển đơn vị xử lý"),
+    "reject": _l("Không tiếp nhận"),
+    "mark_duplicate": _l("Xác định trùng lặp"),
+    "transfer_out": _l("Chuyển cơ quan có thẩm quyền"),
+    "request_info": _l("Đề nghị bổ sung thông tin"),
+    "provide_info": _l("Người gửi bổ sung thông tin"),
+    "accept": _l("Đơn vị tiếp nhận xử lý"),
+    "return_to_intake": _l("Đơn vị trả lại bộ phận tiếp nhận"),
+    "assign_handler": _l("Giao cán bộ xử lý"),
+    "note": _l("Ghi chú nội bộ"),
+    "request_cooperation": _l("Đề nghị đơn vị phối hợp"),
+    "reply_cooperation": _l("Đơn vị phối hợp trả lời"),
+    "defer": _l("Tiếp tục nghiên cứu"),
+    "resume": _l("Tiếp tục xử lý"),
+    "save_answer": _l("Lưu dự thảo trả lời"),
+    "submit_answer": _l("Trình kết quả xử lý"),
+    "return_for_rework": _l("Trả lại để hoàn thiện"),
+    "publish_answer": _l("Trả lời và công khai"),
+    "withdraw": _l("Người gửi rút"),
+    "rate": _l("Người gửi đánh giá kết quả"),
+    "reopen": _l("Xem xét lại theo đề nghị của người gửi"),
+    "close": _l("Đóng hồ sơ"),
+}
+
+REJECT_REASON_LABELS = {
+    RejectReason.MISSING_REQUIRED_INFO: _l("Thiếu thông tin bắt buộc"),
+    RejectReason.NOT_VIETNAMESE: _l("Không sử dụng tiếng Việt"),
+    RejectReason.COMPLAINT_OR_DENUNCIATION: _l("Là khiếu nại, tố cáo"),
+    RejectReason.NOT_ABOUT_ADMINISTRATIVE_REGULATIONS: _l("Không về quy định hành chính"),
+    RejectReason.DUPLICATE: _l("Trùng với phản ánh, kiến nghị đã gửi"),
+    RejectReason.ABUSIVE_OR_SPAM: _l("Nội dung không phù hợp hoặc quấy rối"),
+    RejectReason.NO_REPLY_TO_INFO_REQUEST: _l("Không bổ sung thông tin khi được đề nghị"),
+}
+
+# What the citizen is told; the officer may edit it before sending.
+REJECT_REASON_TEMPLATES = {
+    RejectReason.MISSING_REQUIRED_INFO: _l(
+        "Phản ánh, kiến nghị chưa có đủ thông tin theo Điều 7 Nghị định 20/2008/NĐ-CP (họ tên, "
+        "địa chỉ, số điện thoại và nội dung rõ ràng). Bạn có thể gửi lại với đầy đủ thông tin."
+    ),
+    RejectReason.NOT_VIETNAMESE: _l(
+        "Phản ánh, kiến nghị cần được trình bày bằng tiếng Việt. Bạn có thể gửi lại bằng tiếng "
+        "Việt."
+    ),
+    RejectReason.COMPLAINT_OR_DENUNCIATION: _l(
+        "Nội dung bạn gửi là khiếu nại hoặc tố cáo, không thuộc phạm vi tiếp nhận phản ánh, kiến "
+        "nghị về quy định hành chính. Vui lòng gửi đến Thanh tra tỉnh hoặc Ban Tiếp công dân tỉnh "
+        "theo Luật Khiếu nại, Luật Tố cáo."
+    ),
+    RejectReason.NOT_ABOUT_ADMINISTRATIVE_REGULATIONS: _l(
+        "Nội dung bạn gửi không liên quan đến quy định hành chính hoặc việc thực hiện thủ tục "
+        "hành chính nên không được xử lý theo kênh này. Vui lòng liên hệ cơ quan có liên quan."
+    ),
+    RejectReason.DUPLICATE: _l(
+        "Nội dung này trùng với phản ánh, kiến nghị %(original)s đã được tiếp nhận. Vui lòng "
+        "theo dõi kết quả theo mã đó."
+    ),
+    RejectReason.ABUSIVE_OR_SPAM: _l(
+        "Nội dung không phù hợp với mục đích phản ánh, kiến nghị về quy định hành chính."
+    ),
+    RejectReason.NO_REPLY_TO_INFO_REQUEST: _l(
+        "Cơ quan đã đề nghị bổ sung thông tin nhưng chưa nhận được phản hồi trong thời hạn, nên "
+        "không thể tiếp tục xử lý. Bạn có thể gửi lại với đầy đủ thông tin."
+    ),
+}
+
+RETURN_REASON_LABELS = {
+    ReturnReason.NOT_COMPETENT: _l("Không đúng thẩm quyền"),
+    ReturnReason.WRONG_UNIT: _l("Chuyển nhầm đơn vị"),
+    ReturnReason.NEEDS_SPLITTING: _l("Cần tách thành nhiều nội dung"),
+    ReturnReason.OTHER: _l("Lý do khác"),
+}
+
+PRIORITY_LABELS = {
+    Priority.NORMAL: _l("Thường"),
+    Priority.URGENT: _l("Khẩn"),
+}
+
+# Any reason code an event may carry (refusals and returns), for the history.
+REASON_LABELS = {
+    **{str(k): v for k, v in REJECT_REASON_LABELS.items()},
+    **{str(k): v for k, v in RETURN_REASON_LABELS.items()},
+}
+
+PII_LABELS = {
+    PiiKind.ID_NUMBER: _l("Số định danh cá nhân"),
+    PiiKind.PHONE: _l("Số điện thoại"),
+    PiiKind.EMAIL: _l("Thư điện tử"),
 }

@@ -109,7 +109,26 @@ class Case(db.Model):
     lead_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cases.id"))
+    # Times a unit returned the item to intake; more than two is flagged for the intake office.
     bounce_count: Mapped[int] = mapped_column(default=0)
+
+    # The answer: a public text (published after redaction) and a letter to the citizen.
+    answer_public_text: Mapped[str | None] = mapped_column(sa.Text)
+    answer_letter: Mapped[str | None] = mapped_column(sa.Text)
+    answer_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    answer_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What /published shows: set only by the reviewer, after the redaction check.
+    published_title: Mapped[str | None] = mapped_column(sa.String(300))
+    published_content: Mapped[str | None] = mapped_column(sa.Text)
+    published_answer: Mapped[str | None] = mapped_column(sa.Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Folded copy of the published texts only: public search never looks at personal data.
+    published_search_text: Mapped[str | None] = mapped_column(sa.Text)
+    # The citizen's verdict on the answer.
+    rating_score: Mapped[int | None]
+    rating_comment: Mapped[str | None] = mapped_column(sa.Text)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reconsideration_count: Mapped[int] = mapped_column(default=0)
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -129,7 +148,12 @@ class Case(db.Model):
     procedure: Mapped[Procedure | None] = relationship()
     concerned_unit: Mapped[Unit | None] = relationship(foreign_keys=[concerned_unit_id])
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
-    handler: Mapped[User | None] = relationship()
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    answer_by: Mapped[User | None] = relationship(foreign_keys=[answer_by_id])
+    duplicate_of: Mapped[Case | None] = relationship(remote_side=[id])
+    cooperation_requests: Mapped[list[CooperationRequest]] = relationship(
+        back_populates="case", order_by="CooperationRequest.id"
+    )
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id"
     )
@@ -152,11 +176,54 @@ class Case(db.Model):
             "(state = 'needs_info') = (state_before_info IS NOT NULL)",
             name="needs_info_has_origin",
         ),
+        sa.CheckConstraint(
+            "rating_score IS NULL OR (rating_score >= 1 AND rating_score <= 5)",
+            name="rating_range",
+        ),
     )
 
     @property
     def is_open(self) -> bool:
         return self.state not in FINAL_STATES
+
+
+class CooperationStatus(enum.StrEnum):
+    OPEN = "open"
+    REPLIED = "replied"
+    CANCELLED = "cancelled"
+
+
+class CooperationRequest(db.Model):
+    """A sub-task to another unit (phối hợp), with its own deadline. The lead unit sees the
+    reply and stays responsible for the single answer."""
+
+    __tablename__ = "cooperation_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    status: Mapped[CooperationStatus] = mapped_column(
+        enum_column(CooperationStatus, "cooperation_status"), default=CooperationStatus.OPEN
+    )
+    question: Mapped[str] = mapped_column(sa.Text)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reply: Mapped[str | None] = mapped_column(sa.Text)
+    replied_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="cooperation_requests")
+    unit: Mapped[Unit] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(status = 'replied') = (replied_at IS NOT NULL AND reply IS NOT NULL)",
+            name="replied_iff_reply",
+        ),
+    )
 
 
 class Attachment(db.Model):

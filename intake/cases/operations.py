@@ -8,30 +8,46 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from intake.accounts.models import Role, User
 from intake.cases.attachments import Upload, store_attachment
 from intake.cases.events import Actor, record_event
+from intake.cases.labels import REJECT_REASON_TEMPLATES
 from intake.cases.models import (
     AttachmentPurpose,
     Case,
     CaseKind,
     Channel,
+    ContentClass,
+    CooperationRequest,
+    CooperationStatus,
     SubmitterType,
 )
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Priority, Step
+from intake.core.reasons import RejectReason, ReturnReason
 from intake.core.reference import derive_access_key, new_access_key, new_reference_code
-from intake.core.states import initial_state
+from intake.core.states import (
+    ANSWERED_STATES,
+    FINAL_STATES,
+    Action,
+    InvalidTransition,
+    State,
+    initial_state,
+    next_state,
+)
 from intake.core.text import fold, nfc
 from intake.extensions import db
 from intake.notifications.outbox import queue_email
+from intake.org.models import Unit, UnitKind
 from intake.org.policies import working_days_for
 
-# Hashing makes a stolen database useless for tracking items; pbkdf2 keeps each check cheap
-# enough that a bulk demo of many items stays fast.
-_KEY_HASH_METHOD = "pbkdf2:sha256:60000"
+_DEFAULT_COOPERATION_QUESTION = _l("Đề nghị đơn vị phối hợp cho ý kiến về nội dung này.")
 
 
 class SubmissionError(ValueError):
@@ -105,7 +121,7 @@ def submit_case(
     received_at = submission.received_at or now
     case = Case(
         reference_code=_unused_reference_code(now.year),
-        access_key_hash=generate_password_hash(access_key, method=_KEY_HASH_METHOD),
+        access_key_hash=generate_password_hash(access_key, method=_key_hash_method()),
         submission_token=submission_token,
         national_code=nfc(submission.national_code) or None,
         channel=submission.channel,
@@ -188,12 +204,15 @@ def find_tracked_case(reference_code: str, access_key: str) -> Case | None:
     case = db.session.scalar(sa.select(Case).where(Case.reference_code == reference_code))
     if case is None:
         # Spend the same time as a real check so that timing does not reveal existing codes.
-        check_password_hash(_DUMMY_HASH, access_key)
+        check_password_hash(generate_password_hash("x", method=_key_hash_method()), access_key)
         return None
     return case if check_password_hash(case.access_key_hash, access_key) else None
 
 
-_DUMMY_HASH = generate_password_hash("not-a-key", method=_KEY_HASH_METHOD)
+def _key_hash_method() -> str:
+    """Hashing makes a stolen database useless for tracking items. The cost is a setting:
+    tests lower it, since they submit hundreds of items."""
+    return current_app.config["ACCESS_KEY_HASH_METHOD"]
 
 
 def case_search_text(case: Case) -> str:
@@ -266,3 +285,747 @@ def _insert_once(case: Case) -> bool:
             return False
         raise
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# The workflow. Every verb below moves the case through ``_transition`` (or, for steps that do
+# not change the state, records its event directly) and queues the notices of DOMAIN.md §5.
+
+
+class StaleCase(Exception):
+    """The case changed since the officer loaded it; they must look again before acting."""
+
+    def __init__(self, case: Case):
+        # No attribute of ``case`` is read here: after a failed flush the session must be
+        # rolled back before the case can be loaded again.
+        self.case = case
+        super().__init__("the case changed since it was loaded")
+
+
+class NotAllowed(Exception):
+    """The actor may see the case but not do this to it (role, unit, or a missing input).
+
+    The message is a lazy translation: views show it to the officer in their language."""
+
+
+def _require(case: Case, action: Action, expected_version: int | None = None) -> None:
+    """Refuse early, in the order that tells the officer most: someone changed the item since
+    they loaded it; the state does not allow the action; only then, a missing input."""
+    check_version(case, expected_version)
+    next_state(case.state, action, origin=case.state_before_info)
+
+
+def check_version(case: Case, expected_version: int | None) -> None:
+    """The form carried the version the officer saw; acting on a newer one is refused."""
+    if expected_version is not None and case.version != expected_version:
+        raise StaleCase(case)
+
+
+def _transition(
+    case: Case,
+    action: Action,
+    *,
+    actor: Actor,
+    now: datetime,
+    expected_version: int | None,
+    is_public: bool,
+    reason_code: str | None = None,
+    note: str | None = None,
+    details: dict | None = None,
+    unit: Unit | None = None,
+):
+    """Move ``case`` by ``action`` and record the event. The version the officer saw is
+    checked by ``_require`` at the top of each verb, before anything is modified: any query
+    after a modification autoflushes and bumps the version in this very transaction."""
+    del expected_version  # checked by the caller's _require, see above
+    from_state = case.state
+    to_state = next_state(case.state, action, origin=case.state_before_info)
+    case.state = to_state
+    case.state_before_info = from_state if to_state is State.NEEDS_INFO else None
+    if to_state in FINAL_STATES:
+        case.closed_at = now
+    case.updated_at = now
+    _flush_checking_version(case)
+    return record_event(
+        case,
+        str(action),
+        actor=actor,
+        now=now,
+        from_state=from_state,
+        to_state=to_state,
+        unit=unit,
+        reason_code=reason_code,
+        note=note,
+        details=details,
+        is_public=is_public,
+    )
+
+
+def _touch(case: Case, *, now: datetime) -> None:
+    """A change that keeps the state still bumps the version, so concurrent edits conflict.
+    Callers check the expected version first, before they modify anything."""
+    case.updated_at = now
+    _flush_checking_version(case)
+
+
+def _flush_checking_version(case: Case) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another transaction updated the row between our read and our write. The session
+        # must now be rolled back, which the edge (view or command) does when it catches this.
+        raise StaleCase(case) from None
+
+
+def _notify_citizen(case: Case, template: str, *, now: datetime, **context) -> None:
+    if case.email:
+        queue_email(
+            template,
+            recipient=case.email,
+            language=case.language,
+            now=now,
+            case_id=case.id,
+            context={"case": case, **context},
+        )
+
+
+def _notify_unit(unit: Unit, case: Case, template: str, *, now: datetime, **context) -> None:
+    if unit.email:
+        queue_email(
+            template,
+            recipient=unit.email,
+            language="vi",
+            now=now,
+            case_id=case.id,
+            context={"case": case, "unit": unit, **context},
+        )
+
+
+# --- intake office ---------------------------------------------------------------------------
+
+
+def classify_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    kind: CaseKind,
+    content_class: ContentClass | None,
+    field_id: int | None,
+    procedure_id: int | None,
+    priority: Priority,
+    calendar: WorkingCalendar,
+) -> None:
+    """Record what the item is about; urgency changes the triage and overall clocks."""
+    if case.state is not State.RECEIVED:
+        raise InvalidTransition(case.state, Action.ASSIGN)
+    check_version(case, expected_version)
+    before = {
+        "kind": str(case.kind),
+        "content_class": str(case.content_class) if case.content_class else None,
+        "field_id": case.field_id,
+        "procedure_id": case.procedure_id,
+        "priority": str(case.priority),
+    }
+    if kind is CaseKind.PETITION and not case.proposed_solution:
+        case.proposed_solution = ""
+    case.kind, case.content_class = kind, content_class
+    case.field_id, case.procedure_id, case.priority = field_id, procedure_id, priority
+    if before["priority"] != str(priority) or before["field_id"] != field_id:
+        case.triage_due_at = calendar.due_at(
+            case.received_at, working_days_for(Step.TRIAGE, priority, field_id)
+        )
+        case.overall_due_at = calendar.due_at(
+            case.received_at, working_days_for(Step.OVERALL, priority, field_id)
+        )
+    after = {
+        "kind": str(kind),
+        "content_class": str(content_class) if content_class else None,
+        "field_id": field_id,
+        "procedure_id": procedure_id,
+        "priority": str(priority),
+    }
+    _touch(case, now=now)
+    record_event(case, "classify", actor=actor, now=now, details={"before": before, "after": after})
+
+
+def assign_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    lead_unit: Unit,
+    cooperating_units: list[Unit],
+    note: str | None,
+    calendar: WorkingCalendar,
+) -> None:
+    """Route to a lead unit (đơn vị chủ trì), optionally asking others to cooperate."""
+    _require(case, Action.ASSIGN, expected_version)
+    if lead_unit.kind is UnitKind.EXTERNAL:
+        raise NotAllowed(
+            _l(
+                "cơ quan ngoài tỉnh không thể là đơn vị chủ trì; "
+                "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
+            )
+        )
+    _transition(
+        case,
+        Action.ASSIGN,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        unit=lead_unit,
+        note=nfc(note) or None,
+        details={"cooperating_unit_ids": [u.id for u in cooperating_units]},
+    )
+    case.lead_unit = lead_unit
+    case.handler_id = None
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.ACCEPTANCE, case.priority, case.field_id)
+    )
+    _notify_unit(lead_unit, case, "unit_assigned", now=now)
+    for unit in cooperating_units:
+        if unit.id != lead_unit.id:
+            _open_cooperation(case, unit, actor=actor, now=now, question=note, calendar=calendar)
+
+
+def reject_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    reason: RejectReason,
+    message: str,
+) -> None:
+    """Refuse at triage with a legal reason; the citizen is told why and where to go."""
+    _require(case, Action.REJECT, expected_version)
+    message = nfc(message)
+    if not message:
+        raise NotAllowed(_l("cần nêu lý do để thông báo cho người gửi"))
+    _transition(
+        case,
+        Action.REJECT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        reason_code=str(reason),
+        note=message,
+    )
+    _notify_citizen(case, "rejected", now=now, reason=reason, message=message)
+
+
+def mark_duplicate(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, original: Case
+) -> None:
+    """Refuse as a duplicate, pointing the citizen to the item to follow instead."""
+    _require(case, Action.MARK_DUPLICATE, expected_version)
+    if original.id == case.id:
+        raise NotAllowed(_l("một phản ánh, kiến nghị không thể trùng với chính nó"))
+    case.duplicate_of = original
+    message = str(
+        REJECT_REASON_TEMPLATES[RejectReason.DUPLICATE] % {"original": original.reference_code}
+    )
+    _transition(
+        case,
+        Action.MARK_DUPLICATE,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        reason_code=str(RejectReason.DUPLICATE),
+        note=message,
+        details={"original": original.reference_code},
+    )
+    _notify_citizen(case, "rejected", now=now, reason=RejectReason.DUPLICATE, message=message)
+
+
+def transfer_out(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    agency: str,
+    letter_number: str,
+) -> None:
+    """Forward to the competent agency outside the province (Art. 9.1d: within 5 wd)."""
+    _require(case, Action.TRANSFER_OUT, expected_version)
+    agency, letter_number = nfc(agency), nfc(letter_number)
+    if not agency or not letter_number:
+        raise NotAllowed(_l("cần nêu cơ quan có thẩm quyền và số văn bản chuyển"))
+    _transition(
+        case,
+        Action.TRANSFER_OUT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        details={"agency": agency, "letter_number": letter_number},
+    )
+    _notify_citizen(case, "transferred", now=now, agency=agency, letter_number=letter_number)
+
+
+def request_info(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, message: str
+) -> None:
+    """Ask the citizen for more; the clocks pause until they answer (DOMAIN.md §4)."""
+    _require(case, Action.REQUEST_INFO, expected_version)
+    message = nfc(message)
+    if not message:
+        raise NotAllowed(_l("cần nêu thông tin cần bổ sung"))
+    _transition(
+        case,
+        Action.REQUEST_INFO,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        note=message,
+    )
+    _notify_citizen(case, "info_requested", now=now, message=message)
+
+
+def publish_answer(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    published_title: str,
+    published_content: str,
+    published_answer: str,
+) -> None:
+    """Approve the answer: send the letter and, where the citizen consented, publish the
+    reviewer-confirmed redacted texts. The answer's public text is published either way."""
+    _require(case, Action.PUBLISH_ANSWER, expected_version)
+    published_answer = nfc(published_answer)
+    if not published_answer:
+        raise NotAllowed(_l("nội dung trả lời công khai đang trống"))
+    _transition(
+        case,
+        Action.PUBLISH_ANSWER,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        unit=case.lead_unit,
+    )
+    case.answered_at = now
+    case.step_due_at = None
+    case.published_title = nfc(published_title) or case.title
+    case.published_content = nfc(published_content) if case.consent_to_publish else None
+    case.published_answer = published_answer
+    case.published_at = now
+    case.published_search_text = fold(
+        " ".join(
+            t for t in (case.reference_code, case.published_title, case.published_content,
+                        case.published_answer) if t
+        )
+    )  # fmt: skip
+    _notify_citizen(case, "answered", now=now)
+
+
+def return_for_rework(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    reason: str,
+    calendar: WorkingCalendar,
+) -> None:
+    _require(case, Action.RETURN_FOR_REWORK, expected_version)
+    reason = nfc(reason)
+    if not reason:
+        raise NotAllowed(_l("cần nêu nội dung cần hoàn thiện"))
+    _transition(
+        case,
+        Action.RETURN_FOR_REWORK,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=False,
+        note=reason,
+        unit=case.lead_unit,
+    )
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+    )
+    if case.lead_unit:
+        _notify_unit(case.lead_unit, case, "unit_rework", now=now, reason=reason)
+
+
+# --- units ----------------------------------------------------------------------------------
+
+
+def accept_case(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+) -> None:
+    _require(case, Action.ACCEPT, expected_version)
+    _transition(
+        case,
+        Action.ACCEPT,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        unit=case.lead_unit,
+    )
+    if case.handler_id is None and actor.role is Role.HANDLER:
+        case.handler_id = actor.id
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+    )
+
+
+def return_to_intake(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    reason: ReturnReason,
+    note: str,
+) -> None:
+    """Send back (e.g. không đúng thẩm quyền); a third bounce flags the item for intake."""
+    _require(case, Action.RETURN_TO_INTAKE, expected_version)
+    note = nfc(note)
+    if not note:
+        raise NotAllowed(_l("cần giải thích lý do trả lại"))
+    unit = case.lead_unit
+    _transition(
+        case,
+        Action.RETURN_TO_INTAKE,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=False,
+        reason_code=str(reason),
+        note=note,
+        unit=unit,
+    )
+    case.bounce_count += 1
+    case.lead_unit = None
+    case.handler_id = None
+    case.step_due_at = None
+
+
+def assign_handler(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, handler: User
+) -> None:
+    check_version(case, expected_version)
+    if handler.unit_id != case.lead_unit_id or handler.role not in (Role.HANDLER, Role.UNIT_LEAD):
+        raise NotAllowed(_l("cán bộ xử lý phải thuộc đơn vị chủ trì"))
+    _touch(case, now=now)
+    case.handler_id = handler.id
+    record_event(
+        case,
+        "assign_handler",
+        actor=actor,
+        now=now,
+        details={"handler_id": handler.id, "handler": handler.full_name},
+    )
+
+
+def add_note(case: Case, *, actor: User, now: datetime, text: str) -> None:
+    """An internal note: never shown to the citizen, never published."""
+    text = nfc(text)
+    if not text:
+        raise NotAllowed(_l("ghi chú trống"))
+    record_event(case, "note", actor=actor, now=now, note=text, unit=actor.unit)
+
+
+def request_cooperation(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    units: list[Unit],
+    question: str,
+    calendar: WorkingCalendar,
+) -> None:
+    if case.state is not State.IN_PROGRESS:
+        raise InvalidTransition(case.state, Action.SUBMIT_ANSWER)
+    if not nfc(question) or not units:
+        raise NotAllowed(_l("cần chọn đơn vị và nêu nội dung đề nghị phối hợp"))
+    for unit in units:
+        if unit.id != case.lead_unit_id:
+            _open_cooperation(
+                case, unit, actor=actor, now=now, question=question, calendar=calendar
+            )
+
+
+def _open_cooperation(case, unit, *, actor, now, question, calendar) -> CooperationRequest:
+    question = nfc(question) or str(_DEFAULT_COOPERATION_QUESTION)
+    request = CooperationRequest(
+        case=case,
+        unit=unit,
+        question=question,
+        requested_by_id=actor.id,
+        requested_at=now,
+        due_at=calendar.due_at(
+            now, working_days_for(Step.COOPERATION, case.priority, case.field_id)
+        ),
+    )
+    db.session.add(request)
+    db.session.flush()
+    record_event(
+        case,
+        "request_cooperation",
+        actor=actor,
+        now=now,
+        unit=unit,
+        note=question,
+        details={"cooperation_request_id": request.id},
+    )
+    _notify_unit(unit, case, "unit_cooperation", now=now, question=question)
+    return request
+
+
+def reply_cooperation(
+    request: CooperationRequest, *, actor: User, now: datetime, reply: str
+) -> None:
+    reply = nfc(reply)
+    if not reply:
+        raise NotAllowed(_l("ý kiến trống"))
+    if request.status is not CooperationStatus.OPEN:
+        raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
+    # Conditional update: of two officers replying at once, one wins, the other is told.
+    result = db.session.execute(
+        sa.update(CooperationRequest)
+        .where(
+            CooperationRequest.id == request.id,
+            CooperationRequest.status == CooperationStatus.OPEN,
+        )
+        .values(
+            status=CooperationStatus.REPLIED, reply=reply, replied_by_id=actor.id, replied_at=now
+        )
+    )
+    if result.rowcount != 1:
+        raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
+    db.session.refresh(request)
+    record_event(
+        request.case,
+        "reply_cooperation",
+        actor=actor,
+        now=now,
+        unit=request.unit,
+        note=reply,
+        details={"cooperation_request_id": request.id},
+    )
+
+
+def defer_case(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, reason: str
+) -> None:
+    """Keep a regulation-content item for further study (Art. 14.2b); its clocks stop."""
+    _require(case, Action.DEFER, expected_version)
+    reason = nfc(reason)
+    if not reason:
+        raise NotAllowed(_l("cần nêu lý do"))
+    if case.content_class is not ContentClass.REGULATION:
+        raise NotAllowed(_l("chỉ nội dung về quy định hành chính mới được tiếp tục nghiên cứu"))
+    _transition(
+        case,
+        Action.DEFER,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        note=reason,
+        unit=case.lead_unit,
+    )
+    case.step_due_at = None
+
+
+def resume_case(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+) -> None:
+    _require(case, Action.RESUME, expected_version)
+    _transition(
+        case,
+        Action.RESUME,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        unit=case.lead_unit,
+    )
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+    )
+
+
+def save_answer(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    public_text: str,
+    letter: str,
+    upload: Upload | None,
+    upload_dir: str,
+    max_attachment_bytes: int,
+) -> None:
+    """Keep the draft (public text, letter, optional file); nothing leaves the unit yet."""
+    check_version(case, expected_version)
+    if case.state is not State.IN_PROGRESS:
+        raise InvalidTransition(case.state, Action.SUBMIT_ANSWER)
+    _touch(case, now=now)
+    case.answer_public_text = nfc(public_text) or None
+    case.answer_letter = nfc(letter) or None
+    case.answer_by_id = actor.id
+    if upload is not None:
+        store_attachment(
+            case,
+            upload,
+            upload_dir=upload_dir,
+            purpose=AttachmentPurpose.ANSWER,
+            now=now,
+            max_bytes=max_attachment_bytes,
+            uploaded_by_id=actor.id,
+        )
+    record_event(case, "save_answer", actor=actor, now=now, unit=case.lead_unit)
+
+
+def submit_answer(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+) -> None:
+    """Send the draft for review by the intake office (QĐ 31/2021 Art. 46)."""
+    _require(case, Action.SUBMIT_ANSWER, expected_version)
+    if not case.answer_public_text or not case.answer_letter:
+        raise NotAllowed(_l("cần có cả nội dung trả lời công khai và văn bản trả lời người gửi"))
+    open_requests = [r for r in case.cooperation_requests if r.status is CooperationStatus.OPEN]
+    _transition(
+        case,
+        Action.SUBMIT_ANSWER,
+        actor=actor,
+        now=now,
+        expected_version=expected_version,
+        is_public=True,
+        unit=case.lead_unit,
+        details={"open_cooperation_requests": len(open_requests)},
+    )
+    case.answer_submitted_at = now
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.REVIEW, case.priority, case.field_id)
+    )
+
+
+# --- citizens -------------------------------------------------------------------------------
+
+
+def provide_info(
+    case: Case,
+    *,
+    now: datetime,
+    text: str,
+    uploads: list[Upload],
+    upload_dir: str,
+    max_attachment_bytes: int,
+) -> None:
+    """The citizen answers a request for information; the item returns where it was."""
+    _require(case, Action.PROVIDE_INFO)
+    text = nfc(text)
+    if not text and not uploads:
+        raise NotAllowed(_l("chưa có thông tin hoặc tệp bổ sung"))
+    _transition(
+        case,
+        Action.PROVIDE_INFO,
+        actor="citizen",
+        now=now,
+        expected_version=None,
+        is_public=True,
+        note=text or None,
+        details={"attachments": len(uploads)},
+    )
+    for upload in uploads:
+        store_attachment(
+            case,
+            upload,
+            upload_dir=upload_dir,
+            purpose=AttachmentPurpose.ADDITIONAL_INFO,
+            now=now,
+            max_bytes=max_attachment_bytes,
+        )
+    case.search_text = case_search_text(case)
+    if case.lead_unit:
+        _notify_unit(case.lead_unit, case, "unit_info_provided", now=now)
+
+
+def withdraw_case(case: Case, *, now: datetime, reason: str | None) -> None:
+    _transition(
+        case,
+        Action.WITHDRAW,
+        actor="citizen",
+        now=now,
+        expected_version=None,
+        is_public=True,
+        note=nfc(reason) or None,
+    )
+    case.step_due_at = None
+
+
+def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -> None:
+    """The citizen rates the answer once (1-5)."""
+    if case.state not in ANSWERED_STATES:
+        raise InvalidTransition(case.state, Action.CLOSE)
+    if case.rating_score is not None:
+        raise NotAllowed(_l("kết quả đã được đánh giá"))
+    if not 1 <= score <= 5:
+        raise NotAllowed(_l("điểm đánh giá phải từ 1 đến 5"))
+    case.rating_score, case.rating_comment, case.rated_at = score, nfc(comment) or None, now
+    case.updated_at = now
+    record_event(
+        case, "rate", actor="citizen", now=now, details={"score": score}, note=case.rating_comment
+    )
+
+
+def request_reconsideration(
+    case: Case,
+    *,
+    now: datetime,
+    reason: str,
+    calendar: WorkingCalendar,
+    window_working_days: int,
+    max_reconsiderations: int,
+) -> None:
+    """Reopen once, within the window: back to the unit with a new handling clock."""
+    _require(case, Action.REOPEN)
+    reason = nfc(reason)
+    if not reason:
+        raise NotAllowed(_l("cần nêu điểm chưa thỏa đáng"))
+    if case.reconsideration_count >= max_reconsiderations:
+        raise NotAllowed(_l("đã sử dụng quyền đề nghị xem xét lại"))
+    if case.answered_at is None or now > calendar.due_at(case.answered_at, window_working_days):
+        raise NotAllowed(_l("đã hết thời hạn đề nghị xem xét lại"))
+    _transition(
+        case,
+        Action.REOPEN,
+        actor="citizen",
+        now=now,
+        expected_version=None,
+        is_public=True,
+        note=reason,
+        unit=case.lead_unit,
+    )
+    case.reconsideration_count += 1
+    case.answered_at = None
+    case.step_due_at = calendar.due_at(
+        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+    )
+    _notify_citizen(case, "reopened", now=now)
+    if case.lead_unit:
+        _notify_unit(case.lead_unit, case, "unit_reopened", now=now, reason=reason)
+
+
+def close_case(case: Case, *, now: datetime, actor: Actor = "system") -> None:
+    """Final: after the rating, or when the reconsideration window has ended."""
+    _transition(case, Action.CLOSE, actor=actor, now=now, expected_version=None, is_public=True)
+    case.step_due_at = None

@@ -3,9 +3,18 @@ and tests run it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
 
-from intake.cases.models import Case, CaseEvent
+from intake.accounts.models import User
+from intake.cases.models import Case, CaseEvent, CooperationRequest, CooperationStatus
+from intake.cases.permissions import visible_filter
+from intake.core.calendar import end_of_local_day, start_of_local_day
+from intake.core.states import ANSWERED_STATES, OPEN_STATES, State
+from intake.core.text import fold
+from intake.extensions import db
 
 
 def public_history(case: Case) -> sa.Select:
@@ -15,3 +24,126 @@ def public_history(case: Case) -> sa.Select:
         .where(CaseEvent.case_id == case.id, CaseEvent.is_public)
         .order_by(CaseEvent.seq)
     )
+
+
+# --- queues -----------------------------------------------------------------------------------
+
+INTAKE_TABS = ("to_classify", "returned", "needs_info", "review", "all")
+UNIT_TABS = ("to_accept", "in_progress", "waiting_cooperation", "mine", "cooperation", "done")
+
+
+@dataclass
+class QueueFilters:
+    q: str = ""
+    state: str = ""
+    field_id: int | None = None
+    unit_id: int | None = None
+    channel: str = ""
+    priority: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
+    """The cases of one tab of a queue, visible to ``user``, filtered, most urgent first."""
+    query = sa.select(Case).where(visible_filter(user))
+    query = query.where(_tab_condition(user, tab))
+    return _apply_filters(query, filters).order_by(
+        sa.case((Case.priority == "urgent", 0), else_=1),
+        sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
+        Case.received_at,
+    )
+
+
+def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
+    open_cooperation = sa.select(CooperationRequest.case_id).where(
+        CooperationRequest.status == CooperationStatus.OPEN
+    )
+    conditions = {
+        "to_classify": Case.state == State.RECEIVED,
+        "returned": sa.and_(Case.state == State.RECEIVED, Case.bounce_count > 0),
+        "needs_info": Case.state == State.NEEDS_INFO,
+        "review": Case.state == State.ANSWER_REVIEW,
+        "all": sa.true(),
+        "to_accept": sa.and_(Case.state == State.ASSIGNED, Case.lead_unit_id == user.unit_id),
+        "in_progress": sa.and_(
+            Case.state.in_([State.IN_PROGRESS, State.NEEDS_INFO, State.DEFERRED]),
+            Case.lead_unit_id == user.unit_id,
+        ),
+        "waiting_cooperation": sa.and_(
+            Case.state == State.IN_PROGRESS,
+            Case.lead_unit_id == user.unit_id,
+            Case.id.in_(open_cooperation),
+        ),
+        "mine": sa.and_(Case.handler_id == user.id, Case.state.in_(OPEN_STATES)),
+        "cooperation": Case.id.in_(
+            sa.select(CooperationRequest.case_id).where(
+                CooperationRequest.unit_id == user.unit_id,
+                CooperationRequest.status == CooperationStatus.OPEN,
+            )
+        ),
+        "done": sa.and_(
+            Case.lead_unit_id == user.unit_id,
+            Case.state.in_([State.ANSWER_REVIEW, State.ANSWERED, State.CLOSED]),
+        ),
+    }
+    return conditions.get(tab, sa.false())
+
+
+def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
+    if filters.q:
+        query = query.where(*_contains_words(Case.search_text, filters.q))
+    if filters.state:
+        query = query.where(Case.state == filters.state)
+    if filters.field_id:
+        query = query.where(Case.field_id == filters.field_id)
+    if filters.unit_id:
+        query = query.where(Case.lead_unit_id == filters.unit_id)
+    if filters.channel:
+        query = query.where(Case.channel == filters.channel)
+    if filters.priority:
+        query = query.where(Case.priority == filters.priority)
+    if filters.received_from:
+        query = query.where(Case.received_at >= start_of_local_day(filters.received_from))
+    if filters.received_to:
+        query = query.where(Case.received_at < end_of_local_day(filters.received_to))
+    return query
+
+
+def tab_counts(user: User, tabs: tuple[str, ...]) -> dict[str, int]:
+    """How many items wait in each tab, for the badges next to the tab names."""
+    counts = {}
+    for tab in tabs:
+        counts[tab] = db.session.scalar(
+            sa.select(sa.func.count(Case.id)).where(visible_filter(user), _tab_condition(user, tab))
+        )
+    return counts
+
+
+def full_history(case: Case) -> sa.Select:
+    """Everything that happened, for officers: internal notes included."""
+    return sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+
+
+def published_cases(q: str = "", field_id: int | None = None, unit_id: int | None = None):
+    """Answered items as /published shows them, newest first."""
+    query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
+    if q:
+        query = query.where(*_contains_words(Case.published_search_text, q))
+    if field_id:
+        query = query.where(Case.field_id == field_id)
+    if unit_id:
+        query = query.where(Case.lead_unit_id == unit_id)
+    return query.order_by(Case.published_at.desc())
+
+
+def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
+    """Every word of ``text`` (folded: no diacritics) appears in the folded ``column``.
+
+    A LIKE over a folded copy works the same on SQLite and PostgreSQL; %, _ and the escape
+    character typed by a user are matched literally."""
+    conditions = []
+    for word in fold(text).split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(column.like(f"%{escaped}%", escape="\\"))
+    return conditions

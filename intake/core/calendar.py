@@ -77,6 +77,11 @@ def end_of_local_day(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
 
 
+def start_of_local_day(day: date) -> datetime:
+    """00:00 local time of ``day``, in UTC."""
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
 def last_local_day(due_at: datetime) -> date:
     """The local date shown to people for a deadline stored as 24:00 of that date."""
     return (due_at.astimezone(LOCAL_TZ) - timedelta(microseconds=1)).date()

@@ -13,9 +13,13 @@ import sqlalchemy as sa
 from flask import current_app
 
 from intake.accounts.models import Role, User
-from intake.cases.models import CaseKind, Channel, SubmitterType
+from intake.cases import operations as ops
+from intake.cases.labels import REJECT_REASON_TEMPLATES
+from intake.cases.models import CaseKind, Channel, ContentClass, SubmitterType
 from intake.cases.operations import CaseSubmission, submit_case
+from intake.core import redaction
 from intake.core.deadlines import DEFAULT_WORKING_DAYS
+from intake.core.reasons import RejectReason, ReturnReason
 from intake.extensions import db
 from intake.org.calendar import load_working_calendar
 from intake.org.importer import import_org
@@ -30,6 +34,7 @@ DEMO_ACCOUNTS = [
     ("xuly.tnmt@soctrang.example.vn", "Lâm Văn Phước", Role.HANDLER, "so-tnmt"),
     ("lanhdao.tnmt@soctrang.example.vn", "Nguyễn Hoàng Minh", Role.UNIT_LEAD, "so-tnmt"),
     ("xuly.tp@soctrang.example.vn", "Thạch Thị Sa Ri", Role.HANDLER, "so-tp"),
+    ("xuly.xd@soctrang.example.vn", "Trương Minh Khoa", Role.HANDLER, "so-xd"),
     ("giamsat@soctrang.example.vn", "Huỳnh Quốc Bảo", Role.SUPERVISOR, "vp-ubnd"),
     ("quantri@soctrang.example.vn", "Đỗ Thanh Tùng", Role.ADMIN, "vp-ubnd"),
 ]
@@ -127,6 +132,61 @@ SAMPLE_ITEMS = [
         "giao-thong",
         None,
     ),
+    (
+        12,
+        CaseKind.FEEDBACK,
+        ("Huỳnh Văn Lợi", "Ấp Tân Qui A, xã An Hiệp, huyện Châu Thành"),
+        "Chưa được hướng dẫn hồ sơ tách thửa đất",
+        "Tôi hỏi bộ phận một cửa về hồ sơ tách thửa đất nông nghiệp nhưng mỗi lần được hướng dẫn "
+        "một kiểu, phải bổ sung giấy tờ ba lần.",
+        None,
+        "dat-dai",
+        None,
+    ),
+    (
+        8,
+        CaseKind.FEEDBACK,
+        ("Lê Thị Hồng", "Ấp Sóc Dong, xã Đại Hải, huyện Kế Sách"),
+        "Tố cáo cán bộ địa chính xã nhận tiền",
+        "Tôi tố cáo cán bộ địa chính xã đã nhận tiền của gia đình tôi để đo đạc nhưng không "
+        "làm, đề nghị xử lý nghiêm.",
+        None,
+        "dat-dai",
+        None,
+    ),
+    (
+        7,
+        CaseKind.FEEDBACK,
+        ("Công ty TNHH Gạo Sóc Trăng Xanh", "Khu công nghiệp An Nghiệp"),
+        "Chậm hoàn thuế giá trị gia tăng hàng xuất khẩu",
+        "Doanh nghiệp nộp hồ sơ hoàn thuế giá trị gia tăng cho gạo xuất khẩu từ tháng 8 nhưng "
+        "chưa được giải quyết.",
+        None,
+        "dang-ky-kinh-doanh",
+        None,
+    ),
+    (
+        6,
+        CaseKind.FEEDBACK,
+        ("Quách Thị Thu", "Khóm 4, Phường 2, TP Sóc Trăng"),
+        "Yêu cầu giấy xác nhận tình trạng hôn nhân nhiều lần",
+        "Khi đăng ký kết hôn, tôi bị yêu cầu nộp lại giấy xác nhận tình trạng hôn nhân dù đã "
+        "nộp trước đó.",
+        None,
+        "ho-tich",
+        None,
+    ),
+    (
+        10,
+        CaseKind.PETITION,
+        ("Trịnh Quốc Việt", "Số 8 Hùng Vương, Phường 6, TP Sóc Trăng"),
+        "Kiến nghị sửa quy định hạn mức tách thửa đất ở đô thị",
+        "Quy định diện tích tối thiểu được tách thửa đất ở tại các phường hiện nay cao hơn nhiều "
+        "tỉnh lân cận, gây khó khăn cho người dân chia đất cho con.",
+        "Đề nghị nghiên cứu điều chỉnh diện tích tối thiểu tách thửa đất ở tại đô thị.",
+        "dat-dai",
+        None,
+    ),
 ]
 
 
@@ -163,13 +223,16 @@ def _seed_deadline_policies() -> None:
 
 
 def _submit_sample_items(now: datetime) -> int:
+    """Submit every sample item, then walk each to a different state through the real
+    operations, so that a newcomer can open an item in any state and read its history."""
     calendar = load_working_calendar()
+    cases = []
     fields = {f.code: f.id for f in db.session.scalars(sa.select(Field))}
     procedures = {p.national_code: p.id for p in db.session.scalars(sa.select(Procedure))}
     for index, item in enumerate(SAMPLE_ITEMS):
         days_ago, kind, (name, address), title, content, solution, field_code, proc = item
         is_company = name.startswith("Công ty")
-        submit_case(
+        result = submit_case(
             CaseSubmission(
                 submitter_type=(
                     SubmitterType.ORGANISATION if is_company else SubmitterType.INDIVIDUAL
@@ -197,4 +260,147 @@ def _submit_sample_items(now: datetime) -> int:
             upload_dir="",
             max_attachment_bytes=0,
         )
+        cases.append((result.case, now - timedelta(days=days_ago, hours=index)))
+    db.session.flush()
+    _walk_sample_items(cases, calendar)
     return len(SAMPLE_ITEMS)
+
+
+def _walk_sample_items(cases, calendar) -> None:
+    users = {u.email.split("@")[0]: u for u in db.session.scalars(sa.select(User))}
+    units = {u.code: u for u in db.session.scalars(sa.select(Unit))}
+    intake, tnmt, tnmt_lead = users["tiepnhan"], users["xuly.tnmt"], users["lanhdao.tnmt"]
+    tp, xd = users["xuly.tp"], users["xuly.xd"]
+
+    def steps(start):
+        moment = start
+        while True:
+            moment += timedelta(hours=5)
+            yield moment
+
+    def route(case, t, unit, handler, content_class=ContentClass.BEHAVIOUR, cooperating=()):
+        ops.classify_case(case, actor=intake, now=next(t), expected_version=None, kind=case.kind,
+                          content_class=content_class, field_id=case.field_id,
+                          procedure_id=case.procedure_id, priority=case.priority,
+                          calendar=calendar)  # fmt: skip
+        ops.assign_case(case, actor=intake, now=next(t), expected_version=None,
+                        lead_unit=units[unit], cooperating_units=[units[c] for c in cooperating],
+                        note="Đề nghị xem xét, giải quyết theo thẩm quyền.",
+                        calendar=calendar)  # fmt: skip
+        if handler is not None:
+            ops.accept_case(case, actor=handler, now=next(t), expected_version=None,
+                            calendar=calendar)  # fmt: skip
+
+    def answer(case, t, handler, public_text, letter):
+        ops.save_answer(case, actor=handler, now=next(t), expected_version=None,
+                        public_text=public_text, letter=letter, upload=None, upload_dir="",
+                        max_attachment_bytes=0)  # fmt: skip
+        ops.submit_answer(case, actor=handler, now=next(t), expected_version=None,
+                          calendar=calendar)  # fmt: skip
+
+    def publish(case, t):
+        ops.publish_answer(case, actor=intake, now=next(t), expected_version=None,
+                           published_title=case.title,
+                           published_content=redaction.mask(case.content),
+                           published_answer=redaction.mask(case.answer_public_text))  # fmt: skip
+
+    (land, school, birth, jobless, permit, certify, _business, _licence,
+     parcel, denunciation, tax, marriage, regulation) = cases  # fmt: skip
+
+    # Answered and published, after a cooperation request to Sở Xây dựng.
+    case, t = land[0], steps(land[1])
+    route(case, t, "so-tnmt", tnmt, cooperating=["so-xd"])
+    ops.add_note(
+        case,
+        actor=tnmt,
+        now=next(t),
+        text="Đã làm việc với Chi nhánh Văn phòng đăng ký đất đai huyện Châu Thành.",
+    )
+    ops.reply_cooperation(case.cooperation_requests[0], actor=xd, now=next(t),
+                          reply="Thửa đất không vướng quy hoạch xây dựng.")  # fmt: skip
+    answer(
+        case,
+        t,
+        tnmt,
+        "Sở đã chỉ đạo Chi nhánh Văn phòng đăng ký đất đai huyện Châu Thành hoàn thành việc "
+        "cấp giấy chứng nhận trong 5 ngày làm việc và xin lỗi người dân vì trễ hẹn.",
+        "Kính gửi ông Nguyễn Văn An, Sở Tài nguyên và Môi trường đã chỉ đạo hoàn thành việc "
+        "cấp giấy chứng nhận cho ông; mời ông nhận kết quả tại bộ phận một cửa huyện.",
+    )
+    publish(case, t)
+
+    # Closed after the citizen rated the answer.
+    case, t = parcel[0], steps(parcel[1])
+    route(case, t, "so-tnmt", tnmt)
+    answer(
+        case,
+        t,
+        tnmt,
+        "Sở đã ban hành danh mục hồ sơ tách thửa thống nhất và niêm yết tại bộ phận một cửa.",
+        "Kính gửi ông Huỳnh Văn Lợi, hồ sơ tách thửa gồm các giấy tờ theo danh mục gửi kèm.",
+    )
+    publish(case, t)
+    ops.rate_answer(case, now=next(t), score=4, comment="Đã được hướng dẫn rõ ràng.")
+    ops.close_case(case, now=next(t))
+
+    # Waiting for review at the intake office.
+    case, t = school[0], steps(school[1])
+    route(case, t, "so-tp", tp, content_class=ContentClass.REGULATION)
+    answer(
+        case,
+        t,
+        tp,
+        "Sở Tư pháp đã đề nghị Sở Giáo dục và Đào tạo hướng dẫn các trường khai thác dữ liệu "
+        "dân cư thay cho bản sao giấy khai sinh. Liên hệ: 0299 3822 456.",
+        "Kính gửi bà Trần Thị Bích Ngọc, kiến nghị của bà đã được chuyển đến Sở Giáo dục và "
+        "Đào tạo để hướng dẫn các trường.",
+    )
+
+    # In progress at Sở Tư pháp, with a cooperation request still open.
+    case, t = birth[0], steps(birth[1])
+    route(case, t, "so-tp", tp, cooperating=["so-xd"])
+
+    # Assigned, waiting for the unit to accept.
+    case, t = jobless[0], steps(jobless[1])
+    route(case, t, "so-ldtbxh", None)
+
+    # The intake office asked the citizen for more information.
+    case, t = permit[0], steps(permit[1])
+    ops.request_info(case, actor=intake, now=next(t), expected_version=None,
+                     message="Đề nghị ông/bà cung cấp ảnh chụp màn hình thông báo lỗi và mã hồ "
+                             "sơ trên Cổng Dịch vụ công.")  # fmt: skip
+
+    # Returned by a unit that was not competent: back in the intake queue, bounced once.
+    case, t = certify[0], steps(certify[1])
+    route(case, t, "so-tnmt", tnmt)
+    ops.return_to_intake(
+        case, actor=tnmt, now=next(t), expected_version=None,
+        reason=ReturnReason.NOT_COMPETENT,
+        note="Chứng thực thuộc thẩm quyền của Sở Tư pháp và UBND cấp xã.",
+    )  # fmt: skip
+
+    # Refused: a denunciation, redirected to the inspectorate.
+    case, t = denunciation[0], steps(denunciation[1])
+    reason = RejectReason.COMPLAINT_OR_DENUNCIATION
+    ops.reject_case(
+        case, actor=intake, now=next(t), expected_version=None, reason=reason,
+        message=str(REJECT_REASON_TEMPLATES[reason]),
+    )  # fmt: skip
+
+    # Transferred to an agency outside the province's competence.
+    case, t = tax[0], steps(tax[1])
+    ops.transfer_out(case, actor=intake, now=next(t), expected_version=None,
+                     agency=units["cuc-thue"].name,
+                     letter_number="125/VP-KSTT")  # fmt: skip
+
+    # Withdrawn by the citizen.
+    case, t = marriage[0], steps(marriage[1])
+    ops.withdraw_case(case, now=next(t), reason="Đã được giải quyết tại UBND phường.")
+
+    # Kept for further study: a petition on the regulation itself.
+    case, t = regulation[0], steps(regulation[1])
+    route(case, t, "so-tnmt", tnmt_lead, content_class=ContentClass.REGULATION)
+    ops.defer_case(
+        case, actor=tnmt_lead, now=next(t), expected_version=None,
+        reason="Chờ Luật Đất đai 2024 và nghị định hướng dẫn để rà soát quy định.",
+    )  # fmt: skip

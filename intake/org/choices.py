@@ -32,13 +32,13 @@ def field_choices(locale: str) -> list[SelectChoice]:
     ]
 
 
-def unit_choices(locale: str) -> list[SelectChoice]:
-    """Units in force today that a citizen could be writing about, grouped by level."""
+def unit_choices(locale: str, include_blank: bool = True) -> list[SelectChoice]:
+    """Units in force today (not external agencies), grouped by level."""
     today = local_date(datetime.now(UTC))
     units = db.session.scalars(
         sa.select(Unit).where(Unit.kind != UnitKind.EXTERNAL).order_by(Unit.name)
     ).all()
-    choices = [SelectChoice("", str(_NOT_SURE_LABEL))]
+    choices = [SelectChoice("", str(_NOT_SURE_LABEL))] if include_blank else []
     for kind in (UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE):
         choices += [
             SelectChoice(str(u.id), u.display_name(locale), optgroup=str(UNIT_KIND_LABELS[kind]))
@@ -64,3 +64,29 @@ def procedure_id_from_option(text: str) -> int | None:
     return db.session.scalar(
         sa.select(Procedure.id).where(Procedure.national_code == code, Procedure.is_active)
     )
+
+
+def procedure_choices() -> list[SelectChoice]:
+    """Every active procedure for the officers' select, code first."""
+    rows = db.session.execute(
+        sa.select(Procedure.id, Procedure.national_code, Procedure.name)
+        .where(Procedure.is_active)
+        .order_by(Procedure.name)
+    )
+    return [SelectChoice("", str(_NOT_SURE_LABEL))] + [
+        SelectChoice(str(pid), f"{code}{_OPTION_SEPARATOR}{name}") for pid, code, name in rows
+    ]
+
+
+def procedure_id_from_form(form) -> int | None:
+    """The procedure picked from the searchable list of a submission form, if any; a text that
+    names no procedure becomes an error on the field."""
+    text = (form.procedure.data or "").strip()
+    if not text:
+        return None
+    procedure_id = procedure_id_from_option(text)
+    if procedure_id is None:
+        form.procedure.errors.append(
+            _l("Vui lòng chọn thủ tục trong danh sách gợi ý, hoặc để trống nếu không rõ.")
+        )
+    return procedure_id

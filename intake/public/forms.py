@@ -119,3 +119,46 @@ class TrackForm(BaseForm):
         _l("Mã phản ánh, kiến nghị"), validators=[DataRequired(REQUIRED), length(max=40)]
     )
     access_key = StringField(_l("Mã tra cứu"), validators=[DataRequired(REQUIRED), length(max=40)])
+
+
+class ProvideInfoForm(BaseForm):
+    text = TextAreaField(_l("Thông tin bổ sung"), validators=[length(max=20000)])
+    attachments = MultipleFileField(_l("Tài liệu bổ sung"))
+
+
+class WithdrawForm(BaseForm):
+    reason = TextAreaField(_l("Lý do rút (không bắt buộc)"), validators=[length(max=2000)])
+    confirm = BooleanField(
+        _l("Tôi muốn rút phản ánh, kiến nghị này."),
+        validators=[DataRequired(_l("Cần xác nhận để rút."))],
+    )
+
+
+class RatingForm(BaseForm):
+    score = RadioField(
+        _l("Mức độ hài lòng với kết quả trả lời"),
+        choices=[
+            SelectChoice("5", _l("5 — Rất hài lòng")),
+            SelectChoice("4", _l("4 — Hài lòng")),
+            SelectChoice("3", _l("3 — Bình thường")),
+            SelectChoice("2", _l("2 — Chưa hài lòng")),
+            SelectChoice("1", _l("1 — Không hài lòng")),
+        ],
+        validators=[InputRequired(_l("Vui lòng chọn mức độ hài lòng."))],
+    )
+    comment = TextAreaField(_l("Ý kiến (không bắt buộc)"), validators=[length(max=5000)])
+
+
+class ReconsiderationForm(BaseForm):
+    reason = TextAreaField(
+        _l("Nội dung chưa thỏa đáng"), validators=[DataRequired(REQUIRED), length(max=10000)]
+    )
+
+
+class PublishedSearchForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Tìm kiếm"), validators=[Optional(), length(max=200)])
+    field_id = SelectField(_l("Lĩnh vực"), validators=[Optional()])
+    unit_id = SelectField(_l("Đơn vị trả lời"), validators=[Optional()])

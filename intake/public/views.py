@@ -11,22 +11,27 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     g,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from intake.cases import operations as ops
 from intake.cases import queries
 from intake.cases.attachments import RejectedUpload, Upload, check_upload
 from intake.cases.models import Case, CaseKind, SubmitterType
 from intake.cases.operations import (
     CaseSubmission,
+    NotAllowed,
+    StaleCase,
     SubmissionError,
     find_tracked_case,
     submit_case,
@@ -34,11 +39,20 @@ from intake.cases.operations import (
 from intake.core.calendar import last_local_day
 from intake.core.deadlines import Priority, Step
 from intake.core.reference import normalise_access_key, normalise_reference_code
+from intake.core.states import ANSWERED_STATES, OPEN_STATES, InvalidTransition, State
 from intake.extensions import db, limiter
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
 from intake.org.policies import working_days_for
-from intake.public.forms import SubmissionForm, TrackForm
+from intake.public.forms import (
+    ProvideInfoForm,
+    PublishedSearchForm,
+    RatingForm,
+    ReconsiderationForm,
+    SubmissionForm,
+    TrackForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("public", __name__)
 
@@ -64,11 +78,11 @@ def submit():
         form.submission_token.data = secrets.token_urlsafe(32)
 
     if form.validate_on_submit():
-        uploads, procedure_id = _read_uploads(form), _procedure_id(form)
+        uploads, procedure_id = read_uploads(form), choices.procedure_id_from_form(form)
         if not form.errors:
             try:
                 result = submit_case(
-                    _submission_from(form, uploads, procedure_id, locale),
+                    submission_from(form, uploads, procedure_id, locale),
                     actor="citizen",
                     now=datetime.now(UTC),
                     calendar=load_working_calendar(),
@@ -147,11 +161,141 @@ def track_case(code: str):
         # The same answer whether the code exists or not: only code + key open an item.
         flash(_("Vui lòng nhập mã và mã tra cứu để xem tình trạng."))
         return redirect(url_for("public.track"))
+    return _render_track_case(case)
+
+
+def _render_track_case(case: Case, bound: dict | None = None, status: int = 200):
     return render_template(
         "public/track_case.html",
         case=case,
         history=db.session.scalars(queries.public_history(case)).all(),
+        forms={**_citizen_forms(case), **(bound or {})},
+    ), status
+
+
+def _tracked_case(code: str) -> Case:
+    """The case this browser has opened with its code and key; otherwise back to /track."""
+    code = normalise_reference_code(code)
+    case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
+    if case is None or case.id not in session.get(_TRACKED, []):
+        abort(redirect(url_for("public.track")))
+    return case
+
+
+def _citizen_forms(case: Case) -> dict:
+    """The actions the citizen can take in the item's current state."""
+    available = {}
+    if case.state is State.NEEDS_INFO:
+        available["provide_info"] = ProvideInfoForm()
+    if case.state in OPEN_STATES:
+        available["withdraw"] = WithdrawForm()
+    if case.state in ANSWERED_STATES and case.rating_score is None:
+        available["rate"] = RatingForm()
+    if case.state is State.ANSWERED and _can_reconsider(case):
+        available["reconsider"] = ReconsiderationForm()
+    return available
+
+
+def _can_reconsider(case: Case) -> bool:
+    if case.reconsideration_count >= current_app.config["MAX_RECONSIDERATIONS"]:
+        return False
+    window = current_app.config["RECONSIDERATION_WINDOW_WORKING_DAYS"]
+    deadline = load_working_calendar().due_at(case.answered_at, window)
+    return datetime.now(UTC) <= deadline
+
+
+def _citizen_action(code: str, name: str, form_cls, run, done: str):
+    case = _tracked_case(code)
+    form = form_cls()
+    if name not in _citizen_forms(case):
+        flash(_("Thao tác này không còn thực hiện được ở tình trạng hiện tại."))
+        return redirect(url_for("public.track_case", code=case.reference_code), code=303)
+    if form.validate_on_submit():
+        try:
+            run(case, form, datetime.now(UTC))
+            db.session.commit()
+        except (InvalidTransition, NotAllowed, StaleCase) as exc:
+            db.session.rollback()
+            flash(_("Không thực hiện được: %(reason)s", reason=str(exc)))
+        else:
+            flash(done)
+            return redirect(url_for("public.track_case", code=case.reference_code), code=303)
+    return _render_track_case(case, {name: form}, 422)
+
+
+@bp.post("/track/<code>/info")
+def provide_info(code: str):
+    def run(case, form, now):
+        uploads = read_uploads(form)
+        if form.attachments.errors:
+            raise NotAllowed(" ".join(str(e) for e in form.attachments.errors))
+        ops.provide_info(
+            case, now=now, text=form.text.data or "", uploads=uploads,
+            upload_dir=current_app.config["UPLOAD_DIR"],
+            max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+        )  # fmt: skip
+
+    return _citizen_action(
+        code, "provide_info", ProvideInfoForm, run, _("Đã gửi thông tin bổ sung. Cảm ơn bạn.")
     )
+
+
+@bp.post("/track/<code>/withdraw")
+def withdraw(code: str):
+    def run(case, form, now):
+        ops.withdraw_case(case, now=now, reason=form.reason.data)
+
+    return _citizen_action(code, "withdraw", WithdrawForm, run, _("Đã rút phản ánh, kiến nghị."))
+
+
+@bp.post("/track/<code>/rate")
+def rate(code: str):
+    def run(case, form, now):
+        ops.rate_answer(case, now=now, score=int(form.score.data), comment=form.comment.data)
+
+    return _citizen_action(code, "rate", RatingForm, run, _("Cảm ơn bạn đã đánh giá."))
+
+
+@bp.post("/track/<code>/reconsider")
+def reconsider(code: str):
+    def run(case, form, now):
+        ops.request_reconsideration(
+            case, now=now, reason=form.reason.data, calendar=load_working_calendar(),
+            window_working_days=current_app.config["RECONSIDERATION_WINDOW_WORKING_DAYS"],
+            max_reconsiderations=current_app.config["MAX_RECONSIDERATIONS"],
+        )  # fmt: skip
+
+    return _citizen_action(
+        code, "reconsider", ReconsiderationForm, run,
+        _("Đã gửi đề nghị xem xét lại. Đơn vị xử lý sẽ trả lời bạn."),
+    )  # fmt: skip
+
+
+@bp.get("/published")
+def published():
+    locale = str(get_locale())
+    form = PublishedSearchForm(request.args)
+    form.field_id.choices = choices.field_choices(locale)
+    form.unit_id.choices = choices.unit_choices(locale)
+    valid = form.validate()
+    query = queries.published_cases(
+        q=(form.q.data or "") if valid else "",
+        field_id=_optional_int(form.field_id.data) if valid else None,
+        unit_id=_optional_int(form.unit_id.data) if valid else None,
+    )
+    page = db.paginate(query, per_page=20, error_out=False, max_per_page=50)
+    return render_template("public/published.html", form=form, page=page)
+
+
+@bp.get("/published/<code>")
+def published_detail(code: str):
+    code = normalise_reference_code(code)
+    case = db.session.scalar(
+        sa.select(Case).where(Case.reference_code == code, Case.published_at.is_not(None))
+    )
+    if case is None:
+        abort(404)
+    return render_template("public/published_detail.html", case=case)
 
 
 @bp.post("/track/forget")
@@ -168,8 +312,10 @@ def _remember_tracked(case_id: int) -> None:
     session[_TRACKED] = [case_id, *tracked][:10]
 
 
-def _read_uploads(form: SubmissionForm) -> list[Upload]:
-    """Read and check each file; problems become errors on the attachments field."""
+def read_uploads(form: SubmissionForm) -> list[Upload]:
+    """Read and check each file; problems become errors on the attachments field.
+
+    Shared with the officers' form for items received through other channels."""
     files = [f for f in form.attachments.data or [] if f and f.filename]
     limit = current_app.config["MAX_ATTACHMENTS"]
     max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
@@ -201,24 +347,11 @@ def _upload_message(exc: RejectedUpload) -> str:
     )
 
 
-def _procedure_id(form: SubmissionForm) -> int | None:
-    """The procedure picked from the searchable list, whose options start with the code."""
-    text = (form.procedure.data or "").strip()
-    if not text:
-        return None
-    procedure_id = choices.procedure_id_from_option(text)
-    if procedure_id is None:
-        form.procedure.errors.append(
-            _("Vui lòng chọn thủ tục trong danh sách gợi ý, hoặc để trống nếu không rõ.")
-        )
-    return procedure_id
-
-
 def _optional_int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _submission_from(form, uploads, procedure_id, locale) -> CaseSubmission:
+def submission_from(form, uploads, procedure_id, locale) -> CaseSubmission:
     return CaseSubmission(
         submitter_type=SubmitterType(form.submitter_type.data),
         organisation_name=form.organisation_name.data,

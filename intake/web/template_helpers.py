@@ -17,6 +17,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["due_day"] = due_day
     app.jinja_env.filters["filesize"] = filesize
+    app.jinja_env.filters["reject_page"] = lambda args: {
+        k: v for k, v in args.items() if k != "page"
+    }
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["current_language"] = current_language

@@ -1,0 +1,205 @@
+"""Personal data in text that is about to be published: find it, mask it, or mark it for review.
+
+Answered petitions are published, and Decree 13/2023 forbids publishing a citizen's personal data,
+so identity numbers, phone numbers and e-mail addresses are masked first. Where a rule has to
+choose, it leans towards masking: a missed number is a leak, an extra mask only hides a number."""
+
+from __future__ import annotations
+
+import enum
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+
+
+class Kind(enum.StrEnum):
+    """What a finding is; the value is stable so it can be logged or stored alongside a review."""
+
+    ID_NUMBER = "id_number"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+# The stored, published text keeps Vietnamese; the web layer translates these for display.
+PLACEHOLDERS: dict[Kind, str] = {
+    Kind.ID_NUMBER: "[số định danh đã ẩn]",
+    Kind.PHONE: "[số điện thoại đã ẩn]",
+    Kind.EMAIL: "[email đã ẩn]",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of personal data, located in the original text so it can be masked or marked."""
+
+    kind: Kind
+    start: int
+    end: int
+    text: str
+
+
+# On overlap the longer candidate wins; at equal length, the kind listed first here.
+_PRIORITY = {Kind.EMAIL: 0, Kind.PHONE: 1, Kind.ID_NUMBER: 2}
+
+_EMAIL = re.compile(
+    # Local part: ASCII, as virtually every real mailbox is, with "+" for plus-addressing. It must
+    # start and end with a letter, digit or "_" so "email:.an@x.vn" does not take in the stray
+    # dot. No look-behind: a finditer match starts as far left as it can, so "email:an@x.vn" gives
+    # "an@x.vn", and a Vietnamese letter glued to the address ("hệan@x.vn") still leaves the
+    # address masked. Lengths are bounded (RFC 5321: 64 for the local part, 63 for a label) so a
+    # long run of letters cannot make the search quadratic in the run.
+    r"[A-Za-z0-9_](?:[A-Za-z0-9._%+\-]{0,62}[A-Za-z0-9_%+\-])?"
+    r"@"
+    # Domain: labels that neither start nor end with a hyphen, then a letters-only top-level
+    # domain; that last rule is what leaves a sentence's final "." ("...@gmail.com.") outside.
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+_ID_NUMBER = re.compile(
+    # Digit look-arounds rather than \b: Python counts Vietnamese letters as word characters, so
+    # \b would miss "số094123456789", and the look-arounds are what stop a 12- or 9-digit match
+    # inside a 13+ digit bank account. Ten and eleven digit runs are deliberately not IDs (tax
+    # codes, phone numbers).
+    r"(?<!\d)(?:\d{12}|\d{9}"
+    # A CCCD is sometimes written in groups (094 123 456 789, 0941 2345 6789). Only a leading 0 is
+    # accepted in grouped form: every CCCD starts with a province code 001-096, while an amount
+    # grouped by thousands ("123 456 789 012") never starts with 0. The old 9-digit CMND is not
+    # matched grouped, since "365 123 456" is just as likely an amount.
+    r"|0\d{2}([ .\-])\d{3}\1\d{3}\1\d{3}|0\d{3}([ .\-])\d{4}\2\d{4})(?!\d)"
+)
+
+# A phone number is assembled from pieces: runs of digits, optionally with a leading "+", and
+# bracketed groups such as "(+84)", "(0)" or "(0299)". Pieces separated by one space, dot, dash or
+# no-break space form a chain; line breaks, commas and slashes end it, so a date "26/11/2026" or a
+# list "0912345678, 0987654321" never merges into one number.
+_PHONE_PIECE = re.compile(r"\(\+?\d{1,4}\)|\+?\d+")
+_PHONE_SEPARATORS = frozenset(" .-\u00a0")
+# "(+84) (0) 299 3822 456" is 22 characters; anything much longer is not one phone number.
+_MAX_PHONE_CHARS = 24
+
+
+def find_personal_data(text: str) -> list[Finding]:
+    """Every ID number, phone number and e-mail address in ``text``, sorted and non-overlapping.
+
+    All candidates are gathered first and overlaps resolved by length, so the digits of
+    "an.0912345678@gmail.com" are reported once, as part of the e-mail address."""
+    if not text:
+        return []
+    candidates = [*_emails(text), *_phones(text), *_id_numbers(text)]
+    candidates.sort(key=lambda f: (f.start - f.end, _PRIORITY[f.kind], f.start))
+    kept: list[Finding] = []
+    for candidate in candidates:
+        if all(candidate.end <= k.start or candidate.start >= k.end for k in kept):
+            kept.append(candidate)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def mask(text: str, findings: list[Finding] | None = None) -> str:
+    """``text`` with each finding replaced by its placeholder, ready to publish.
+
+    The placeholder says what was there, so a reader of a published answer understands the gap
+    without learning anything about the citizen."""
+    return "".join(
+        segment if kind is None else PLACEHOLDERS[kind]
+        for segment, kind in highlight_segments(text, findings)
+    )
+
+
+def highlight_segments(
+    text: str, findings: list[Finding] | None = None
+) -> list[tuple[str, Kind | None]]:
+    """``text`` cut into consecutive plain (``None``) and personal-data segments.
+
+    A template can wrap the marked segments in ``<mark>`` and let autoescaping handle the rest,
+    instead of Python building HTML. Findings that do not match ``text`` (computed on another
+    version of it) raise ``ValueError`` rather than mask the wrong characters."""
+    if findings is None:
+        findings = find_personal_data(text)
+    segments: list[tuple[str, Kind | None]] = []
+    position = 0
+    for finding in sorted(findings, key=lambda f: f.start):
+        fits = position <= finding.start < finding.end <= len(text)
+        if not fits or text[finding.start : finding.end] != finding.text:
+            raise ValueError(f"finding does not fit the text: {finding!r}")
+        if finding.start > position:
+            segments.append((text[position : finding.start], None))
+        segments.append((finding.text, finding.kind))
+        position = finding.end
+    if position < len(text):
+        segments.append((text[position:], None))
+    return segments
+
+
+def _emails(text: str) -> list[Finding]:
+    return [Finding(Kind.EMAIL, m.start(), m.end(), m.group()) for m in _EMAIL.finditer(text)]
+
+
+def _id_numbers(text: str) -> list[Finding]:
+    return [
+        Finding(Kind.ID_NUMBER, m.start(), m.end(), m.group()) for m in _ID_NUMBER.finditer(text)
+    ]
+
+
+def _phones(text: str) -> list[Finding]:
+    findings = []
+    for chain in _phone_chains(text):
+        i = 0
+        while i < len(chain):
+            # The longest run of pieces from here that is a valid number: "0912 345 678 2026"
+            # gives the phone and leaves the year, "2026 0912 345 678" skips the year first.
+            best = None
+            for j in range(i, len(chain)):
+                raw = text[chain[i].start() : chain[j].end()]
+                if len(raw) > _MAX_PHONE_CHARS:
+                    break
+                if _is_phone(raw):
+                    best = j
+            if best is None:
+                i += 1
+                continue
+            start, end = chain[i].start(), chain[best].end()
+            findings.append(Finding(Kind.PHONE, start, end, text[start:end]))
+            i = best + 1
+    return findings
+
+
+def _phone_chains(text: str) -> list[list[re.Match[str]]]:
+    chains: list[list[re.Match[str]]] = []
+    for piece in _PHONE_PIECE.finditer(text):
+        if chains:
+            previous = chains[-1][-1]
+            gap = text[previous.end() : piece.start()]
+            # An empty gap only occurs next to a bracketed piece ("(024)38224567"), except for a
+            # "+" glued to a number ("123+84..."), which starts a new number rather than continue.
+            if gap in _PHONE_SEPARATORS or (gap == "" and not piece.group().startswith("+")):
+                chains[-1].append(piece)
+                continue
+        chains.append([piece])
+    return chains
+
+
+def _is_phone(raw: str) -> bool:
+    """Whether ``raw`` is a phone number as people write one, validated by ``phonenumbers``.
+
+    ``phonenumbers`` alone accepts "2200123456" (a tax code) and "365123456" (an old CMND) as
+    Vietnamese numbers dialled without the trunk 0; nobody writes a phone that way, so a number
+    must start with 0, 84 or + to count."""
+    digits = "".join(str(unicodedata.decimal(ch)) for ch in raw if ch.isdecimal())
+    if raw.lstrip("(").startswith("+") or digits.startswith("84"):
+        candidate = "+" + digits
+    elif digits.startswith("0"):
+        candidate = digits
+    else:
+        return False
+    try:
+        number = phonenumbers.parse(candidate, "VN")
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    # Vietnamese subscriber numbers have 9 (mobile) or 10 (landline) digits after the trunk 0.
+    # Shorter valid ones are service numbers (1900 xxxx), which are no one's personal data and
+    # would otherwise turn a tax code like "8419001234" into "+84 1900 1234".
+    return number.country_code != 84 or len(str(number.national_number)) in (9, 10)
