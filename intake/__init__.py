@@ -88,12 +88,14 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from intake.accounts.views import bp as accounts_bp
+    from intake.admin.views import bp as admin_bp
     from intake.officer.views import bp as officer_bp
     from intake.public.views import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(officer_bp, url_prefix="/officer")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -1,0 +1,210 @@
+"""The administrator's forms, one per page. Select options that come from the database (units,
+fields, procedures) are set by the view; a value not among them (a tampered id) is a field error,
+never a server error. Checks that need the database live in the operations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional, Regexp
+
+from intake.accounts.models import Role
+from intake.admin.operations import MIN_PASSWORD_LENGTH
+from intake.org.choices import UNIT_KIND_LABELS
+from intake.org.models import ProcedureLevel, UnitKind
+from intake.web.forms import BaseForm, length
+
+REQUIRED = _l("Vui lòng nhập thông tin này.")
+ANY = SelectChoice("", _l("— Tất cả —"))
+NONE = SelectChoice("", _l("— Không chọn —"))
+
+ROLE_LABELS = {
+    Role.INTAKE_OFFICER: _l("Cán bộ tiếp nhận"),
+    Role.HANDLER: _l("Cán bộ xử lý"),
+    Role.UNIT_LEAD: _l("Lãnh đạo đơn vị"),
+    Role.SUPERVISOR: _l("Giám sát"),
+    Role.ADMIN: _l("Quản trị"),
+}
+
+LEVEL_LABELS = {
+    ProcedureLevel.PROVINCE: _l("Cấp tỉnh"),
+    ProcedureLevel.DISTRICT: _l("Cấp huyện"),
+    ProcedureLevel.COMMUNE: _l("Cấp xã"),
+}
+
+_CODE = Regexp(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    message=_l("Chỉ dùng chữ không dấu, chữ số, dấu chấm, gạch ngang hoặc gạch dưới."),
+)
+
+
+def _choices(labels, blank=None) -> list[SelectChoice]:
+    options = [SelectChoice(str(value), label) for value, label in labels.items()]
+    return [blank, *options] if blank is not None else options
+
+
+class LocalDateField(DateField):
+    """A date whose parse error speaks the visitor's language (WTForms' own does not)."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(str(_l("Ngày không hợp lệ."))) from None
+
+
+def _password(label):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired(REQUIRED),
+            length(min=MIN_PASSWORD_LENGTH, max=200),
+        ],
+    )
+
+
+def _confirm():
+    return PasswordField(
+        _l("Nhập lại mật khẩu"),
+        validators=[
+            DataRequired(REQUIRED),
+            EqualTo("password", message=_l("Hai lần nhập mật khẩu không khớp.")),
+        ],
+    )
+
+
+# --- users ------------------------------------------------------------------------------------
+
+
+class UserFilterForm(BaseForm):
+    """Filters of the users list: a GET form, bookmarkable, so no CSRF token. Unknown values are
+    ignored by the view rather than shown as errors."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Tìm theo tên, thư điện tử"), validators=[Optional(), length(max=200)])
+    unit_id = SelectField(_l("Đơn vị"), validate_choice=False)
+    role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS, ANY), validate_choice=False)
+    status = SelectField(
+        _l("Trạng thái"),
+        choices=[
+            ANY,
+            SelectChoice("enabled", _l("Đang hoạt động")),
+            SelectChoice("disabled", _l("Đã khóa")),
+        ],
+        validate_choice=False,
+    )
+
+
+class _UserForm(BaseForm):
+    full_name = StringField(_l("Họ và tên"), validators=[DataRequired(REQUIRED), length(max=255)])
+    role = SelectField(_l("Vai trò"), choices=_choices(ROLE_LABELS))
+    unit_id = SelectField(_l("Đơn vị"), validators=[InputRequired(REQUIRED)])
+
+    @property
+    def role_value(self) -> Role:
+        return Role(self.role.data)
+
+
+class UserEditForm(_UserForm):
+    is_enabled = BooleanField(_l("Tài khoản đang hoạt động (được phép đăng nhập)"))
+
+
+class UserCreateForm(_UserForm):
+    email = EmailField(
+        _l("Thư điện tử (dùng để đăng nhập)"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
+            length(max=255),
+        ],
+    )
+    password = _password(_l("Mật khẩu ban đầu"))
+    confirm = _confirm()
+
+
+class PasswordResetForm(BaseForm):
+    password = _password(_l("Mật khẩu mới"))
+    confirm = _confirm()
+
+
+# --- units, fields, procedures ----------------------------------------------------------------
+
+
+class UnitForm(BaseForm):
+    code = StringField(_l("Mã đơn vị"), validators=[DataRequired(REQUIRED), length(max=40), _CODE])
+    name = StringField(_l("Tên đơn vị"), validators=[DataRequired(REQUIRED), length(max=255)])
+    name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), length(max=255)])
+    kind = SelectField(_l("Loại đơn vị"), choices=_choices(UNIT_KIND_LABELS))
+    parent_id = SelectField(_l("Đơn vị cấp trên"), validators=[Optional()])
+    email = EmailField(
+        _l("Thư điện tử nhận thông báo"),
+        validators=[
+            Optional(),
+            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
+            length(max=255),
+        ],
+    )
+    receives_intake = BooleanField(_l("Là bộ phận tiếp nhận phản ánh, kiến nghị"))
+    valid_from = LocalDateField(_l("Hiệu lực từ ngày"), validators=[Optional()])
+    valid_to = LocalDateField(_l("Ngày kết thúc hoạt động"), validators=[Optional()])
+
+    @property
+    def kind_value(self) -> UnitKind:
+        return UnitKind(self.kind.data)
+
+
+class FieldForm(BaseForm):
+    code = StringField(
+        _l("Mã lĩnh vực"), validators=[DataRequired(REQUIRED), length(max=40), _CODE]
+    )
+    name = StringField(_l("Tên lĩnh vực"), validators=[DataRequired(REQUIRED), length(max=255)])
+    name_en = StringField(_l("Tên tiếng Anh"), validators=[Optional(), length(max=255)])
+    is_active = BooleanField(_l("Đang sử dụng (hiện trong các danh sách chọn)"))
+
+
+class ProcedureFilterForm(BaseForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Tìm theo mã hoặc tên thủ tục"), validators=[Optional(), length(max=200)])
+    field_id = SelectField(_l("Lĩnh vực"), validate_choice=False)
+
+
+class ProcedureForm(BaseForm):
+    national_code = StringField(
+        _l("Mã thủ tục (theo Cơ sở dữ liệu quốc gia)"),
+        validators=[DataRequired(REQUIRED), length(max=20), _CODE],
+    )
+    name = StringField(_l("Tên thủ tục"), validators=[DataRequired(REQUIRED), length(max=1000)])
+    field_id = SelectField(_l("Lĩnh vực"), validators=[InputRequired(REQUIRED)])
+    level = SelectField(_l("Cấp thực hiện"), choices=_choices(LEVEL_LABELS))
+    unit_id = SelectField(_l("Đơn vị chịu trách nhiệm"), validators=[Optional()])
+    is_active = BooleanField(_l("Đang áp dụng (hiện trong các danh sách chọn)"))
+
+    @property
+    def level_value(self) -> ProcedureLevel:
+        return ProcedureLevel(self.level.data)
+
+
+# --- routing rules ----------------------------------------------------------------------------
+
+
+class RoutingRuleForm(BaseForm):
+    field_id = SelectField(_l("Lĩnh vực"), validators=[Optional()])
+    procedure_id = SelectField(_l("Thủ tục hành chính"), validators=[Optional()])
+    unit_id = SelectField(_l("Đơn vị chủ trì được gợi ý"), validators=[InputRequired(REQUIRED)])
+
+
+class DeleteForm(BaseForm):
+    """Nothing to fill in: the CSRF token is the whole form."""
