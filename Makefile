@@ -35,6 +35,10 @@ test: $(STAMP) translations
 	  $(BIN)/pytest -q; \
 	fi
 
+## bench: timings that tests must not assert on (shared machine: compare ratios in one run)
+bench: $(STAMP)
+	$(BIN)/python bench/bench_tick.py 10000 100000
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 from intake.accounts.models import Role, User
 from intake.extensions import db
 from intake.notifications.sender import deliver_due
+from intake.org.calendar import load_working_calendar, remove_override, set_override
 from intake.org.importer import ImportFailed, import_org
 from intake.org.models import Unit
 
@@ -88,6 +89,45 @@ def audit_verify_command() -> None:
     click.echo("event log verified: every chain is intact")
 
 
+@intake_cli.command("tick")
+def tick_command() -> None:
+    """Deadline reminders, escalations, daily digests, closing and flagging (once each)."""
+    from intake.cases.tick import run_tick
+
+    report = run_tick(datetime.now(UTC))
+    click.echo(report.summary())
+
+
+@intake_cli.command("calendar-set")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--off", "is_off", flag_value=True, help="The day is a day off.")
+@click.option("--working", "is_off", flag_value=False, help="The day is a working day.")
+@click.option("--reason", required=True, help="E.g. the number of the provincial decision.")
+def calendar_set_command(day, is_off, reason) -> None:
+    """Declare DAY (YYYY-MM-DD) a day off or a working day; open due dates are recomputed."""
+    if is_off is None:
+        raise click.UsageError("say --off or --working")
+    _change_calendar(lambda now: set_override(day.date(), is_working_day=not is_off,
+                                              reason=reason, now=now))  # fmt: skip
+
+
+@intake_cli.command("calendar-remove")
+@click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
+def calendar_remove_command(day) -> None:
+    """Forget the override of DAY: the national calendar applies again."""
+    _change_calendar(lambda now: remove_override(day.date()))
+
+
+def _change_calendar(change) -> None:
+    from intake.cases.operations import recompute_due_dates
+
+    now = datetime.now(UTC)
+    change(now)
+    moved = recompute_due_dates(now=now, calendar=load_working_calendar(), actor="system")
+    db.session.commit()
+    click.echo(f"calendar changed; {moved} open due date(s) moved")
+
+
 @intake_cli.command("send-mail")
 @click.option("--limit", default=100, show_default=True)
 def send_mail_command(limit: int) -> None:
@@ -101,8 +141,18 @@ def send_mail_command(limit: int) -> None:
 _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
-def _worker_round() -> None:
+def _worker_round(state: dict) -> None:
+    now = datetime.now(UTC)
     try:
+        if now >= state.get("next_tick", now):
+            from intake.cases.tick import run_tick
+
+            tick = run_tick(now)
+            state["next_tick"] = now + timedelta(
+                seconds=current_app.config["TICK_INTERVAL_SECONDS"]
+            )
+            if tick.messages or tick.digests or tick.closed or tick.flagged:
+                click.echo(f"{now:%H:%M:%S} tick: {tick.summary()}")
         report = deliver_due(datetime.now(UTC))
         if report.sent or report.retried or report.failed:
             click.echo(
@@ -120,7 +170,8 @@ def _worker_round() -> None:
 @intake_cli.command("worker")
 @click.option("--once", is_flag=True, help="Run one round and exit.")
 def worker_command(once: bool) -> None:
-    """Loop: deliver e-mail every WORKER_INTERVAL_SECONDS until stopped (SIGTERM or Ctrl-C).
+    """Loop until stopped (SIGTERM or Ctrl-C): deliver e-mail every WORKER_INTERVAL_SECONDS
+    and run the deadline tick every TICK_INTERVAL_SECONDS.
 
     A signal lets the current round finish; each message is committed as it is sent, so a
     worker killed outright loses nothing either."""
@@ -128,9 +179,10 @@ def worker_command(once: bool) -> None:
     previous = {sig: signal.signal(sig, lambda *_: stopping.append(True)) for sig in _STOP_SIGNALS}
     interval = current_app.config["WORKER_INTERVAL_SECONDS"]
     click.echo(f"worker started; every {interval}s")
+    state: dict = {}
     try:
         while not stopping:
-            _worker_round()
+            _worker_round(state)
             if once:
                 break
             for _ in range(int(interval * 10)):

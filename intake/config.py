@@ -64,6 +64,7 @@ class Defaults:
     OUTBOX_RETRY_BASE_SECONDS = 60  # doubles after each temporary failure
     OUTBOX_CLAIM_TIMEOUT_SECONDS = 600  # a claimed message whose worker died is retried after this
     WORKER_INTERVAL_SECONDS = 5
+    TICK_INTERVAL_SECONDS = 60
 
     # Rate limits (Flask-Limiter). Production points RATELIMIT_STORAGE_URI at Redis so that
     # all gunicorn workers share the counters.
@@ -76,6 +77,10 @@ class Defaults:
     # Citizens may ask once for reconsideration within this many working days of the answer.
     RECONSIDERATION_WINDOW_WORKING_DAYS = 10
     MAX_RECONSIDERATIONS = 1
+    # Items waiting for the citizen's information longer than this are flagged.
+    NEEDS_INFO_WINDOW_WORKING_DAYS = 10
+    # The daily digest to each unit goes out with the first tick after this local hour.
+    DIGEST_HOUR = 7
     # Items returned by units more often than this are flagged for the intake office.
     BOUNCE_FLAG_THRESHOLD = 2
 

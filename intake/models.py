@@ -1,7 +1,14 @@
 """Every model, imported in one place so that the metadata is complete wherever it is used."""
 
 from intake.accounts.models import Role, User
-from intake.cases.models import Attachment, Case, CaseEvent, CooperationRequest
+from intake.cases.models import (
+    Attachment,
+    Case,
+    CaseClock,
+    CaseEvent,
+    ClockReminder,
+    CooperationRequest,
+)
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
     CalendarOverride,
@@ -16,7 +23,9 @@ __all__ = [
     "Attachment",
     "CalendarOverride",
     "Case",
+    "CaseClock",
     "CaseEvent",
+    "ClockReminder",
     "CooperationRequest",
     "DeadlinePolicy",
     "Field",

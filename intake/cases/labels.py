@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from intake.cases.models import CaseKind, Channel, ContentClass, SubmitterType
-from intake.core.deadlines import Priority
+from intake.cases.models import CaseKind, Channel, ClockStatus, ContentClass, SubmitterType
+from intake.core.deadlines import Priority, Step
 from intake.core.reasons import RejectReason, ReturnReason
 from intake.core.redaction import Kind as PiiKind
 from intake.core.states import State
@@ -102,6 +102,10 @@ EVENT_LABELS = {
     "rate": _l("Người gửi đánh giá kết quả"),
     "reopen": _l("Xem xét lại theo đề nghị của người gửi"),
     "close": _l("Đóng hồ sơ"),
+    "info_overdue": _l("Người gửi chưa bổ sung quá thời hạn"),
+    "request_extension": _l("Đề nghị gia hạn"),
+    "decide_extension": _l("Quyết định gia hạn"),
+    "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),
 }
 
 REJECT_REASON_LABELS = {
@@ -168,4 +172,20 @@ PII_LABELS = {
     PiiKind.ID_NUMBER: _l("Số định danh cá nhân"),
     PiiKind.PHONE: _l("Số điện thoại"),
     PiiKind.EMAIL: _l("Thư điện tử"),
+}
+
+STEP_LABELS = {
+    Step.TRIAGE: _l("Phân loại, chuyển xử lý"),
+    Step.ACCEPTANCE: _l("Đơn vị tiếp nhận"),
+    Step.HANDLING: _l("Xử lý"),
+    Step.REVIEW: _l("Duyệt kết quả"),
+    Step.COOPERATION: _l("Phối hợp"),
+    Step.OVERALL: _l("Toàn bộ (tiếp nhận đến trả lời)"),
+}
+
+CLOCK_STATUS_LABELS = {
+    ClockStatus.RUNNING: _l("Đang tính"),
+    ClockStatus.PAUSED: _l("Tạm dừng (chờ người gửi)"),
+    ClockStatus.STOPPED: _l("Dừng"),
+    ClockStatus.ENDED: _l("Đã kết thúc"),
 }

@@ -7,14 +7,14 @@ invariants that matter most so that a bug elsewhere cannot store an impossible i
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.accounts.models import User
-from intake.core.deadlines import Priority
+from intake.core.deadlines import Priority, Step
 from intake.core.states import FINAL_STATES, State
 from intake.extensions import db
 from intake.org.models import Field, Procedure, Unit
@@ -129,6 +129,9 @@ class Case(db.Model):
     rating_comment: Mapped[str | None] = mapped_column(sa.Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reconsideration_count: Mapped[int] = mapped_column(default=0)
+    # Set by the deadline worker when the citizen has not answered a request for information
+    # within the window; the intake office decides what to do (usually refuse, with reason).
+    info_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     triage_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -154,6 +157,7 @@ class Case(db.Model):
     cooperation_requests: Mapped[list[CooperationRequest]] = relationship(
         back_populates="case", order_by="CooperationRequest.id"
     )
+    clocks: Mapped[list[CaseClock]] = relationship(back_populates="case", order_by="CaseClock.id")
     attachments: Mapped[list[Attachment]] = relationship(
         back_populates="case", order_by="Attachment.id"
     )
@@ -224,6 +228,93 @@ class CooperationRequest(db.Model):
             name="replied_iff_reply",
         ),
     )
+
+
+class ClockStatus(enum.StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"  # waiting for the citizen (needs_info)
+    STOPPED = "stopped"  # deferred or withdrawn: no on-time verdict
+    ENDED = "ended"  # the step ended; on_time says how
+
+
+class ExtensionStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class CaseClock(db.Model):
+    """One run of one step's clock (DOMAIN.md §4). Its instants are derived from the start
+    date and three counts of working days, and stored so that queues and the reminder worker
+    select on them in SQL. The on-time verdict is kept when the step ends, so reports never
+    recompute history from today's calendar."""
+
+    __tablename__ = "case_clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(sa.ForeignKey("cases.id"), index=True)
+    step: Mapped[Step] = mapped_column(enum_column(Step, "clock_step"))
+    cooperation_request_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("cooperation_requests.id")
+    )
+    # The unit answerable for this clock (for reminders); None for the intake office's steps.
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    status: Mapped[ClockStatus] = mapped_column(
+        enum_column(ClockStatus, "clock_status"), default=ClockStatus.RUNNING
+    )
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_on: Mapped[date] = mapped_column(sa.Date)
+    working_days: Mapped[int]
+    paused_working_days: Mapped[int] = mapped_column(default=0)
+    extension_working_days: Mapped[int] = mapped_column(default=0)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    remind_half_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remind_late_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remind_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    escalate_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    on_time: Mapped[bool | None]
+    # An extension (gia hạn) of the handling clock: asked by the handler, decided by the lead.
+    extension_status: Mapped[ExtensionStatus | None] = mapped_column(
+        enum_column(ExtensionStatus, "extension_status")
+    )
+    extension_requested_days: Mapped[int | None]
+    extension_reason: Mapped[str | None] = mapped_column(sa.Text)
+
+    case: Mapped[Case] = relationship(back_populates="clocks")
+    unit: Mapped[Unit | None] = relationship()
+
+    __table_args__ = (
+        # The reminder worker asks, per level, "running clocks whose instant has passed".
+        sa.Index("ix_case_clocks_status_remind_half_at", "status", "remind_half_at"),
+        sa.Index("ix_case_clocks_status_remind_late_at", "status", "remind_late_at"),
+        sa.Index("ix_case_clocks_status_remind_due_at", "status", "remind_due_at"),
+        sa.Index("ix_case_clocks_status_escalate_at", "status", "escalate_at"),
+        sa.CheckConstraint(
+            "(status = 'ended') = (ended_at IS NOT NULL AND on_time IS NOT NULL)",
+            name="ended_has_verdict",
+        ),
+        sa.CheckConstraint("(status = 'paused') = (paused_at IS NOT NULL)", name="paused_since"),
+        sa.CheckConstraint(
+            "working_days > 0 AND paused_working_days >= 0 AND extension_working_days >= 0",
+            name="day_counts",
+        ),
+    )
+
+
+class ClockReminder(db.Model):
+    """That a reminder of a clock went out: unique per (clock, level), so that two workers
+    running at once cannot both send it."""
+
+    __tablename__ = "clock_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    clock_id: Mapped[int] = mapped_column(sa.ForeignKey("case_clocks.id"))
+    level: Mapped[str] = mapped_column(sa.String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (sa.UniqueConstraint("clock_id", "level"),)
 
 
 class Attachment(db.Model):

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from intake.accounts.models import Role, User
+from intake.cases import clocks
 from intake.cases.attachments import Upload, store_attachment
 from intake.cases.events import Actor, record_event
 from intake.cases.labels import REJECT_REASON_TEMPLATES
@@ -26,10 +27,11 @@ from intake.cases.models import (
     ContentClass,
     CooperationRequest,
     CooperationStatus,
+    ExtensionStatus,
     SubmitterType,
 )
 from intake.core.calendar import WorkingCalendar, last_local_day
-from intake.core.deadlines import Priority, Step
+from intake.core.deadlines import CLOCK_CHANGES, Priority, Step
 from intake.core.reasons import RejectReason, ReturnReason
 from intake.core.reference import derive_access_key, new_access_key, new_reference_code
 from intake.core.states import (
@@ -44,8 +46,9 @@ from intake.core.states import (
 from intake.core.text import fold, nfc
 from intake.extensions import db
 from intake.notifications.outbox import queue_email
+from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit, UnitKind
-from intake.org.policies import working_days_for
+from intake.org.policies import extension_limits
 
 _DEFAULT_COOPERATION_QUESTION = _l("Đề nghị đơn vị phối hợp cho ý kiến về nội dung này.")
 
@@ -152,16 +155,13 @@ def submit_case(
         updated_at=now,
     )
     case.search_text = case_search_text(case)
-    case.triage_due_at = calendar.due_at(
-        received_at, working_days_for(Step.TRIAGE, case.priority, case.field_id)
-    )
-    case.overall_due_at = calendar.due_at(
-        received_at, working_days_for(Step.OVERALL, case.priority, case.field_id)
-    )
     if not _insert_once(case):
         # Another request with the same token won the race and committed first.
         existing = _case_for_token(submission_token)
         return SubmittedCase(existing, access_key, created=False)
+    # Both clocks run from the original receipt, whatever the channel.
+    for step in (Step.TRIAGE, Step.OVERALL):
+        clocks.start_clock(case, step, now=now, calendar=calendar, started_at=received_at)
 
     for upload in submission.uploads:
         store_attachment(
@@ -333,8 +333,10 @@ def _transition(
     note: str | None = None,
     details: dict | None = None,
     unit: Unit | None = None,
+    calendar: WorkingCalendar | None = None,
 ):
-    """Move ``case`` by ``action`` and record the event. The version the officer saw is
+    """Move ``case`` by ``action``, apply the action's effect on the clocks (the table in
+    ``intake.core.deadlines``) and record the event. The version the officer saw is
     checked by ``_require`` at the top of each verb, before anything is modified: any query
     after a modification autoflushes and bumps the version in this very transaction."""
     del expected_version  # checked by the caller's _require, see above
@@ -345,7 +347,10 @@ def _transition(
     if to_state in FINAL_STATES:
         case.closed_at = now
     case.updated_at = now
+    # Write the case first: its versioned UPDATE is where a concurrent change shows up, and
+    # loading the clocks below would otherwise autoflush it outside the check.
     _flush_checking_version(case)
+    _apply_clock_change(case, CLOCK_CHANGES[action], now=now, calendar=calendar)
     return record_event(
         case,
         str(action),
@@ -359,6 +364,23 @@ def _transition(
         details=details,
         is_public=is_public,
     )
+
+
+def _apply_clock_change(case, change, *, now, calendar) -> None:
+    if change.start is not None or change.resume:
+        # Only starting or moving a clock needs the calendar; load it if the caller had none.
+        calendar = calendar or load_working_calendar()
+    if change.end:
+        clocks.end_clocks(case, change.end, now=now)
+    if change.stop:
+        clocks.stop_clocks(case, change.stop, now=now)
+    if change.pause:
+        clocks.pause_clocks(case, now=now)
+    if change.resume:
+        clocks.resume_clocks(case, now=now, calendar=calendar)
+    if change.start is not None:
+        unit = case.lead_unit if change.start in (Step.ACCEPTANCE, Step.HANDLING) else None
+        clocks.start_clock(case, change.start, now=now, calendar=calendar, unit=unit)
 
 
 def _touch(case: Case, *, now: datetime) -> None:
@@ -433,12 +455,7 @@ def classify_case(
     case.kind, case.content_class = kind, content_class
     case.field_id, case.procedure_id, case.priority = field_id, procedure_id, priority
     if before["priority"] != str(priority) or before["field_id"] != field_id:
-        case.triage_due_at = calendar.due_at(
-            case.received_at, working_days_for(Step.TRIAGE, priority, field_id)
-        )
-        case.overall_due_at = calendar.due_at(
-            case.received_at, working_days_for(Step.OVERALL, priority, field_id)
-        )
+        clocks.reapply_policy(case, (Step.TRIAGE, Step.OVERALL), calendar=calendar)
     after = {
         "kind": str(kind),
         "content_class": str(content_class) if content_class else None,
@@ -470,6 +487,8 @@ def assign_case(
                 "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
             )
         )
+    case.lead_unit = lead_unit
+    case.handler_id = None
     _transition(
         case,
         Action.ASSIGN,
@@ -480,11 +499,7 @@ def assign_case(
         unit=lead_unit,
         note=nfc(note) or None,
         details={"cooperating_unit_ids": [u.id for u in cooperating_units]},
-    )
-    case.lead_unit = lead_unit
-    case.handler_id = None
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.ACCEPTANCE, case.priority, case.field_id)
+        calendar=calendar,
     )
     _notify_unit(lead_unit, case, "unit_assigned", now=now)
     for unit in cooperating_units:
@@ -616,7 +631,6 @@ def publish_answer(
         unit=case.lead_unit,
     )
     case.answered_at = now
-    case.step_due_at = None
     case.published_title = nfc(published_title) or case.title
     case.published_content = nfc(published_content) if case.consent_to_publish else None
     case.published_answer = published_answer
@@ -652,9 +666,7 @@ def return_for_rework(
         is_public=False,
         note=reason,
         unit=case.lead_unit,
-    )
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+        calendar=calendar,
     )
     if case.lead_unit:
         _notify_unit(case.lead_unit, case, "unit_rework", now=now, reason=reason)
@@ -675,12 +687,10 @@ def accept_case(
         expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
+        calendar=calendar,
     )
     if case.handler_id is None and actor.role is Role.HANDLER:
         case.handler_id = actor.id
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
-    )
 
 
 def return_to_intake(
@@ -712,7 +722,6 @@ def return_to_intake(
     case.bounce_count += 1
     case.lead_unit = None
     case.handler_id = None
-    case.step_due_at = None
 
 
 def assign_handler(
@@ -768,12 +777,14 @@ def _open_cooperation(case, unit, *, actor, now, question, calendar) -> Cooperat
         question=question,
         requested_by_id=actor.id,
         requested_at=now,
-        due_at=calendar.due_at(
-            now, working_days_for(Step.COOPERATION, case.priority, case.field_id)
-        ),
+        due_at=now,  # set from its clock just below
     )
     db.session.add(request)
     db.session.flush()
+    clock = clocks.start_clock(
+        case, Step.COOPERATION, now=now, calendar=calendar, unit=unit, cooperation=request
+    )
+    request.due_at = clock.due_at
     record_event(
         case,
         "request_cooperation",
@@ -809,6 +820,7 @@ def reply_cooperation(
     if result.rowcount != 1:
         raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
     db.session.refresh(request)
+    clocks.end_clocks(request.case, (Step.COOPERATION,), now=now, cooperation_id=request.id)
     record_event(
         request.case,
         "reply_cooperation",
@@ -840,7 +852,6 @@ def defer_case(
         note=reason,
         unit=case.lead_unit,
     )
-    case.step_due_at = None
 
 
 def resume_case(
@@ -855,9 +866,7 @@ def resume_case(
         expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
-    )
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
+        calendar=calendar,
     )
 
 
@@ -911,11 +920,9 @@ def submit_answer(
         is_public=True,
         unit=case.lead_unit,
         details={"open_cooperation_requests": len(open_requests)},
+        calendar=calendar,
     )
     case.answer_submitted_at = now
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.REVIEW, case.priority, case.field_id)
-    )
 
 
 # --- citizens -------------------------------------------------------------------------------
@@ -969,7 +976,6 @@ def withdraw_case(case: Case, *, now: datetime, reason: str | None) -> None:
         is_public=True,
         note=nfc(reason) or None,
     )
-    case.step_due_at = None
 
 
 def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -> None:
@@ -1014,12 +1020,10 @@ def request_reconsideration(
         is_public=True,
         note=reason,
         unit=case.lead_unit,
+        calendar=calendar,
     )
     case.reconsideration_count += 1
     case.answered_at = None
-    case.step_due_at = calendar.due_at(
-        now, working_days_for(Step.HANDLING, case.priority, case.field_id)
-    )
     _notify_citizen(case, "reopened", now=now)
     if case.lead_unit:
         _notify_unit(case.lead_unit, case, "unit_reopened", now=now, reason=reason)
@@ -1028,4 +1032,93 @@ def request_reconsideration(
 def close_case(case: Case, *, now: datetime, actor: Actor = "system") -> None:
     """Final: after the rating, or when the reconsideration window has ended."""
     _transition(case, Action.CLOSE, actor=actor, now=now, expected_version=None, is_public=True)
-    case.step_due_at = None
+
+
+# --- extensions and calendar changes --------------------------------------------------------
+
+
+def request_extension(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    working_days: int,
+    reason: str,
+) -> None:
+    """The handler asks for more time on the handling clock; the unit lead decides."""
+    check_version(case, expected_version)
+    clock = clocks.current_clock(case, Step.HANDLING)
+    if clock is None:
+        raise NotAllowed(_l("chỉ gia hạn được khi hồ sơ đang xử lý"))
+    reason = nfc(reason)
+    if not reason:
+        raise NotAllowed(_l("cần nêu lý do gia hạn"))
+    max_extensions, max_days = extension_limits(case.priority, case.field_id)
+    if any(c.extension_status is ExtensionStatus.REQUESTED for c in case.clocks):
+        raise NotAllowed(_l("đã có đề nghị gia hạn đang chờ quyết định"))
+    granted = sum(1 for c in case.clocks if c.extension_status is ExtensionStatus.APPROVED)
+    if granted >= max_extensions:
+        raise NotAllowed(_l("hồ sơ đã được gia hạn tối đa số lần cho phép"))
+    if not 1 <= working_days <= max_days:
+        raise NotAllowed(_l("số ngày gia hạn phải từ 1 đến %(n)d ngày làm việc", n=max_days))
+    _touch(case, now=now)
+    clock.extension_status = ExtensionStatus.REQUESTED
+    clock.extension_requested_days = working_days
+    clock.extension_reason = reason
+    record_event(
+        case, "request_extension", actor=actor, now=now, unit=case.lead_unit, note=reason,
+        details={"working_days": working_days, "clock_id": clock.id},
+    )  # fmt: skip
+
+
+def decide_extension(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    approve: bool,
+    calendar: WorkingCalendar,
+    note: str | None = None,
+) -> None:
+    """The unit lead (or a supervisor) approves or refuses; approval moves the due date."""
+    check_version(case, expected_version)
+    clock = next((c for c in case.clocks if c.extension_status is ExtensionStatus.REQUESTED), None)
+    if clock is None:
+        raise NotAllowed(_l("không có đề nghị gia hạn nào đang chờ"))
+    _touch(case, now=now)
+    before = clock.due_at
+    if approve:
+        clock.extension_status = ExtensionStatus.APPROVED
+        clock.extension_working_days += clock.extension_requested_days
+        if clock.status in clocks.ACTIVE:
+            clocks.apply_times(clock, calendar)
+            clocks.sync_case(case)
+    else:
+        clock.extension_status = ExtensionStatus.REFUSED
+    record_event(
+        case, "decide_extension", actor=actor, now=now, unit=case.lead_unit,
+        note=nfc(note) or None,
+        details={
+            "approved": approve, "working_days": clock.extension_requested_days,
+            "due_before": before.isoformat(), "due_after": clock.due_at.isoformat(),
+        },
+    )  # fmt: skip
+
+
+def recompute_due_dates(*, now: datetime, calendar: WorkingCalendar, actor: Actor) -> int:
+    """After the calendar changed: every open clock's instants again, and an event on each
+    case whose due date moved. Verdicts of ended clocks are history and stay as they were."""
+    moved = 0
+    for clock in db.session.scalars(clocks.open_clocks_query().execution_options(yield_per=1000)):
+        before = clock.due_at
+        if clocks.apply_times(clock, calendar):
+            moved += 1
+            clocks.sync_case(clock.case)
+            record_event(
+                clock.case, "due_date_changed", actor=actor, now=now,
+                details={"step": str(clock.step), "due_before": before.isoformat(),
+                         "due_after": clock.due_at.isoformat()},
+            )  # fmt: skip
+    return moved

@@ -7,6 +7,9 @@ falls back to these values only for a step the table does not configure.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
+
+from intake.core.states import Action
 
 
 class Priority(enum.StrEnum):
@@ -41,3 +44,41 @@ DEFAULT_WORKING_DAYS: dict[tuple[Step, Priority], int] = {
 
 def default_working_days(step: Step, priority: Priority) -> int:
     return DEFAULT_WORKING_DAYS[(step, priority)]
+
+
+@dataclass(frozen=True)
+class ClockChange:
+    """What an action does to the clocks: which end with a verdict, which stop without one,
+    which one starts, and whether running clocks pause or resume (DOMAIN.md §4)."""
+
+    end: frozenset[Step] = frozenset()
+    stop: frozenset[Step] = frozenset()
+    start: Step | None = None
+    pause: bool = False
+    resume: bool = False
+
+
+_ALL_STEPS = frozenset(Step)
+
+CLOCK_CHANGES: dict[Action, ClockChange] = {
+    Action.ASSIGN: ClockChange(end=frozenset({Step.TRIAGE}), start=Step.ACCEPTANCE),
+    Action.REJECT: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
+    Action.MARK_DUPLICATE: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
+    Action.TRANSFER_OUT: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
+    Action.REQUEST_INFO: ClockChange(pause=True),
+    Action.PROVIDE_INFO: ClockChange(resume=True),
+    Action.ACCEPT: ClockChange(end=frozenset({Step.ACCEPTANCE}), start=Step.HANDLING),
+    Action.RETURN_TO_INTAKE: ClockChange(
+        end=frozenset({Step.ACCEPTANCE, Step.HANDLING}), start=Step.TRIAGE
+    ),
+    # Kept for study: no clock runs, and the item is reported apart, never as overdue.
+    Action.DEFER: ClockChange(stop=frozenset({Step.HANDLING, Step.OVERALL, Step.COOPERATION})),
+    Action.RESUME: ClockChange(start=Step.HANDLING),
+    Action.SUBMIT_ANSWER: ClockChange(end=frozenset({Step.HANDLING}), start=Step.REVIEW),
+    Action.RETURN_FOR_REWORK: ClockChange(end=frozenset({Step.REVIEW}), start=Step.HANDLING),
+    Action.PUBLISH_ANSWER: ClockChange(end=frozenset({Step.REVIEW, Step.OVERALL})),
+    # A reconsideration gets a new handling clock; the overall verdict stays as it was.
+    Action.REOPEN: ClockChange(start=Step.HANDLING),
+    Action.CLOSE: ClockChange(),
+    Action.WITHDRAW: ClockChange(stop=_ALL_STEPS),
+}

@@ -28,7 +28,8 @@ def queue_email(
     with force_locale(language):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+        # HTML versions may show the text body (escaped) instead of rendering it twice.
+        body_html = render_template(f"email/{template}.html", body_text=body_text, **context)
     message = OutboxMessage(
         recipient=recipient,
         subject=" ".join(subject.split()),

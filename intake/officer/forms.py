@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     SearchField,
     SelectChoice,
     SelectField,
@@ -17,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 
 from intake.cases.labels import (
     CHANNEL_LABELS,
@@ -242,3 +243,24 @@ class ReworkForm(VersionedForm):
     reason = TextAreaField(
         _l("Nội dung cần hoàn thiện"), validators=[DataRequired(REQUIRED), length(max=5000)]
     )
+
+
+class ExtensionRequestForm(VersionedForm):
+    working_days = IntegerField(
+        _l("Số ngày làm việc xin gia hạn"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)],
+    )
+    reason = TextAreaField(
+        _l("Lý do gia hạn"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+
+class ExtensionDecisionForm(VersionedForm):
+    decision = SelectField(
+        _l("Quyết định"),
+        choices=[
+            SelectChoice("approve", _l("Đồng ý gia hạn")),
+            SelectChoice("refuse", _l("Không đồng ý")),
+        ],
+    )
+    note = TextAreaField(_l("Ý kiến"), validators=[length(max=2000)])

@@ -46,6 +46,7 @@ from intake.officer import forms
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
+from intake.org.policies import extension_limits
 from intake.org.routing import suggestion_for
 from intake.public.views import read_uploads, submission_from
 
@@ -69,6 +70,9 @@ TAB_LABELS = {
 @bp.before_request
 @login_required
 def _officers_only():
+    # An administrator has no queue; the home page alone sends them on to their own pages.
+    if current_user.role is Role.ADMIN and request.endpoint == "officer.home":
+        return None
     if current_user.role not in perms.OFFICER_ROLES:
         abort(404)
 
@@ -79,6 +83,8 @@ def _now() -> datetime:
 
 @bp.get("/")
 def home():
+    if current_user.role is Role.ADMIN:
+        return redirect(url_for("admin.index"))
     if current_user.role in perms.UNIT_ROLES:
         return redirect(url_for("officer.unit_queue"))
     return redirect(url_for("officer.intake_queue"))
@@ -107,8 +113,8 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         tab = default_tab
     locale = str(get_locale())
     form = forms.QueueFilterForm(request.args)
-    form.field_id.choices = choices.field_choices(locale)
-    form.unit_id.choices = choices.unit_choices(locale)
+    form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
+    form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
     form.validate()  # dates and length; bad values are dropped below, never an error page
     filters = queries.QueueFilters(
         q=(form.q.data or "")[:200],
@@ -241,6 +247,22 @@ def _render_detail(case: Case, status: int = 200, **bound_forms):
         action_forms["assign_handler"] = _handler_form(case)
     if perms.can_review(user, case):
         action_forms["rework"] = forms.ReworkForm(version=case.version)
+    pending_extension = any(
+        c.extension_status and c.extension_status.value == "requested" for c in case.clocks
+    )
+    granted = sum(
+        1 for c in case.clocks if c.extension_status and c.extension_status.value == "approved"
+    )
+    may_extend = granted < extension_limits(case.priority, case.field_id)[0]
+    if (
+        perms.can_handle(user, case)
+        and case.state is State.IN_PROGRESS
+        and not pending_extension
+        and may_extend
+    ):
+        action_forms["extension"] = forms.ExtensionRequestForm(version=case.version)
+    if pending_extension and _can_decide_extension(user, case):
+        action_forms["extension_decision"] = forms.ExtensionDecisionForm(version=case.version)
     if perms.can_add_note(user, case):
         action_forms["note"] = forms.NoteForm()
     replies = {
@@ -333,6 +355,10 @@ def _act(
     and shows the case as it is now, with a message."""
     case = _load_case(case_id)
     if not allowed(current_user, case):
+        if request.form.get("version") not in (None, "", str(case.version)):
+            # Allowed on the page the officer saw, not any more: say so, show the item now.
+            flash(_stale_message(), "warning")
+            return redirect(url_for("officer.case_detail", case_id=case_id), code=303)
         abort(403)
     form = make_form(case)
     if not form.validate_on_submit():
@@ -734,3 +760,39 @@ def _known(value, enum_cls) -> str:
 
 def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
+
+
+# --- extensions (gia hạn) -------------------------------------------------------------------
+
+
+def _can_decide_extension(user: User, case: Case) -> bool:
+    return perms.can_assign_handler(user, case) or user.role is Role.SUPERVISOR
+
+
+@bp.post("/cases/<int:case_id>/extension")
+def request_extension(case_id: int):
+    def run(case, form, now):
+        ops.request_extension(
+            case, actor=_me(), now=now, expected_version=form.expected_version,
+            working_days=form.working_days.data, reason=form.reason.data,
+        )  # fmt: skip
+
+    return _act(
+        case_id, "extension", lambda c: forms.ExtensionRequestForm(), perms.can_handle, run,
+        _("Đã gửi đề nghị gia hạn cho lãnh đạo đơn vị."),
+    )  # fmt: skip
+
+
+@bp.post("/cases/<int:case_id>/extension/decision")
+def decide_extension(case_id: int):
+    def run(case, form, now):
+        ops.decide_extension(
+            case, actor=_me(), now=now, expected_version=form.expected_version,
+            approve=form.decision.data == "approve", calendar=load_working_calendar(),
+            note=form.note.data,
+        )  # fmt: skip
+
+    return _act(
+        case_id, "extension_decision", lambda c: forms.ExtensionDecisionForm(),
+        _can_decide_extension, run, _("Đã ghi nhận quyết định gia hạn."),
+    )  # fmt: skip

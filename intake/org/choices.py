@@ -21,24 +21,27 @@ UNIT_KIND_LABELS = {
 }
 
 _NOT_SURE_LABEL = _l("— Không rõ / không chọn —")
+ALL_LABEL = _l("— Tất cả —")  # the blank option of a filter rather than of a form
 _OPTION_SEPARATOR = " — "
 
 
-def field_choices(locale: str) -> list[SelectChoice]:
+def field_choices(locale: str, blank=_NOT_SURE_LABEL) -> list[SelectChoice]:
     fields = db.session.scalars(sa.select(Field).where(Field.is_active).order_by(Field.name)).all()
     return [
-        SelectChoice("", str(_NOT_SURE_LABEL)),
+        SelectChoice("", str(blank)),
         *(SelectChoice(str(f.id), f.display_name(locale)) for f in fields),
     ]
 
 
-def unit_choices(locale: str, include_blank: bool = True) -> list[SelectChoice]:
+def unit_choices(
+    locale: str, include_blank: bool = True, blank=_NOT_SURE_LABEL
+) -> list[SelectChoice]:
     """Units in force today (not external agencies), grouped by level."""
     today = local_date(datetime.now(UTC))
     units = db.session.scalars(
         sa.select(Unit).where(Unit.kind != UnitKind.EXTERNAL).order_by(Unit.name)
     ).all()
-    choices = [SelectChoice("", str(_NOT_SURE_LABEL))] if include_blank else []
+    choices = [SelectChoice("", str(blank))] if include_blank else []
     for kind in (UnitKind.PROVINCE, UnitKind.DEPARTMENT, UnitKind.DISTRICT, UnitKind.COMMUNE):
         choices += [
             SelectChoice(str(u.id), u.display_name(locale), optgroup=str(UNIT_KIND_LABELS[kind]))

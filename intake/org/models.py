@@ -131,6 +131,9 @@ class DeadlinePolicy(db.Model):
     priority: Mapped[Priority] = mapped_column(enum_column(Priority, "priority"))
     step: Mapped[Step] = mapped_column(enum_column(Step, "deadline_step"))
     working_days: Mapped[int]
+    # For the handling step: how many extensions, of how many working days at most.
+    max_extensions: Mapped[int] = mapped_column(default=1)
+    max_extension_working_days: Mapped[int] = mapped_column(default=10)
 
     __table_args__ = (
         sa.UniqueConstraint("field_id", "priority", "step"),

@@ -24,3 +24,22 @@ def working_days_for(step: Step, priority: Priority, field_id: int | None = None
     if None in by_field:
         return by_field[None]
     return default_working_days(step, priority)
+
+
+def extension_limits(priority: Priority, field_id: int | None = None) -> tuple[int, int]:
+    """(how many extensions, how many working days each) the handling policy allows."""
+    rows = db.session.execute(
+        sa.select(
+            DeadlinePolicy.field_id,
+            DeadlinePolicy.max_extensions,
+            DeadlinePolicy.max_extension_working_days,
+        ).where(
+            DeadlinePolicy.step == Step.HANDLING,
+            DeadlinePolicy.priority == priority,
+            sa.or_(DeadlinePolicy.field_id.is_(None), DeadlinePolicy.field_id == field_id),
+        )
+    ).all()
+    by_field = {row.field_id: (row.max_extensions, row.max_extension_working_days) for row in rows}
+    if field_id is not None and field_id in by_field:
+        return by_field[field_id]
+    return by_field.get(None, (1, 10))

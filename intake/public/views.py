@@ -275,8 +275,8 @@ def reconsider(code: str):
 def published():
     locale = str(get_locale())
     form = PublishedSearchForm(request.args)
-    form.field_id.choices = choices.field_choices(locale)
-    form.unit_id.choices = choices.unit_choices(locale)
+    form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
+    form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
     valid = form.validate()
     query = queries.published_cases(
         q=(form.q.data or "") if valid else "",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from intake.cases import labels
 from intake.core.calendar import last_local_day
+from intake.core.calendar import local_date as local_date_of
+from intake.org.calendar import load_working_calendar
 
 
 def register(app: Flask) -> None:
@@ -24,6 +26,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["site_authority"] = site_authority
+    app.jinja_env.globals["working_days_left"] = working_days_left
 
 
 def current_language() -> str:
@@ -51,6 +54,17 @@ def local_datetime(value: datetime | None, fmt: str = "HH:mm dd/MM/yyyy") -> str
 def due_day(due_at: datetime | None, fmt: str = "dd/MM/yyyy") -> str:
     """A deadline stored as 24:00 local time, shown as the day it ends."""
     return "" if due_at is None else format_date(last_local_day(due_at), fmt)
+
+
+def working_days_left(due_at: datetime | None) -> int | None:
+    """Working days from today to the due day: 0 on the last day, negative when overdue.
+    The calendar is loaded once per request."""
+    if due_at is None:
+        return None
+    if "working_calendar" not in g:
+        g.working_calendar = load_working_calendar()
+    today = local_date_of(datetime.now(UTC))
+    return g.working_calendar.working_days_between(today, last_local_day(due_at))
 
 
 def filesize(size: int) -> str:

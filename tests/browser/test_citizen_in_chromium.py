@@ -2,13 +2,11 @@
 what a person on a phone sees and clicks, with the app served on loopback."""
 
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser.conftest import CHROMIUM
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
@@ -16,31 +14,6 @@ pytestmark = [
         reason="Debian's chromium is not installed (apt-get install chromium)",
     ),
 ]
-# Chromium must not try to reach the network: this machine has none beyond loopback.
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update",
-]  # fmt: skip
-
-
-@pytest.fixture
-def live_server(app, org):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_citizen_submits_on_a_phone_and_follows_the_item(live_server, browser, tmp_path):

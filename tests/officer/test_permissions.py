@@ -12,6 +12,7 @@ GET_ROUTES = ["/officer/cases/{id}", "/officer/cases/{id}/review"]
 POST_ACTIONS = [
     "classify", "assign", "reject", "transfer", "request-info", "duplicate", "accept", "return",
     "assign-handler", "note", "cooperate", "defer", "resume", "answer", "publish", "rework",
+    "extension", "extension/decision",
 ]  # fmt: skip
 ROLES = [
     "anonymous", "intake", "handler", "lead", "other_handler", "other_lead", "coop_handler",
@@ -71,7 +72,7 @@ def sees(role: str, state: State) -> bool:
 
 
 TRIAGE = {"classify", "assign", "reject", "transfer", "duplicate"}
-UNIT = {"accept", "return", "answer", "cooperate", "defer", "resume"}
+UNIT = {"accept", "return", "answer", "cooperate", "defer", "resume", "extension"}
 
 
 def permitted(role: str, action: str, state: State) -> bool:
@@ -88,6 +89,8 @@ def permitted(role: str, action: str, state: State) -> bool:
         )
     if action == "assign-handler":
         return role == "lead"
+    if action == "extension/decision":
+        return role in ("lead", "supervisor")
     if action in UNIT:
         return role in ("handler", "lead")
     raise AssertionError(action)
@@ -179,5 +182,6 @@ def test_queues_show_only_what_the_officer_may_see(world):
     assert code in clients["intake"].get("/officer/intake?tab=all").get_data(as_text=True)
     assert clients["handler"].get("/officer/intake").status_code == 404
     assert clients["intake"].get("/officer/unit").status_code == 404
-    assert clients["admin"].get("/officer/").status_code == 404
+    assert clients["admin"].get("/officer/").headers["Location"].endswith("/admin/")
+    assert clients["admin"].get("/officer/intake").status_code == 404
     assert clients["anonymous"].get("/officer/").status_code == 302

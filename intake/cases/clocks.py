@@ -1,0 +1,149 @@
+"""Starting, pausing, resuming, stopping and ending the clocks of a case (DOMAIN.md §4).
+
+Called only from ``intake.cases.operations``, inside the operation's transaction. The case
+keeps denormalised copies of the due dates that queues sort on (``triage_due_at``,
+``step_due_at``, ``overall_due_at``); this module keeps them in step with the clocks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from intake.cases.models import Case, CaseClock, ClockStatus, CooperationRequest
+from intake.core.calendar import WorkingCalendar, local_date
+from intake.core.clocks import ReminderLevel, clock_times, is_on_time, paused_working_days
+from intake.core.deadlines import Step
+from intake.extensions import db
+from intake.org.models import Unit
+from intake.org.policies import working_days_for
+
+ACTIVE = (ClockStatus.RUNNING, ClockStatus.PAUSED)
+#: The step clocks (all but the overall clock and cooperation requests' own clocks).
+STEP_CLOCKS = (Step.TRIAGE, Step.ACCEPTANCE, Step.HANDLING, Step.REVIEW)
+
+
+def start_clock(
+    case: Case,
+    step: Step,
+    *,
+    now: datetime,
+    calendar: WorkingCalendar,
+    unit: Unit | None = None,
+    cooperation: CooperationRequest | None = None,
+    started_at: datetime | None = None,
+) -> CaseClock:
+    started_at = started_at or now
+    clock = CaseClock(
+        case=case,
+        step=step,
+        unit=unit,
+        cooperation_request_id=cooperation.id if cooperation is not None else None,
+        status=ClockStatus.RUNNING,
+        started_at=started_at,
+        started_on=local_date(started_at),
+        working_days=working_days_for(step, case.priority, case.field_id),
+        paused_working_days=0,
+        extension_working_days=0,
+    )
+    apply_times(clock, calendar)
+    db.session.add(clock)
+    sync_case(case)
+    return clock
+
+
+def apply_times(clock: CaseClock, calendar: WorkingCalendar) -> bool:
+    """Recompute the clock's instants from its counts; True when the due date moved."""
+    times = clock_times(
+        calendar,
+        clock.started_on,
+        clock.working_days,
+        clock.paused_working_days,
+        clock.extension_working_days,
+    )
+    moved = clock.due_at is not None and clock.due_at != times.due_at
+    clock.due_at = times.due_at
+    clock.remind_half_at = times.reminders.get(ReminderLevel.HALF)
+    clock.remind_late_at = times.reminders.get(ReminderLevel.LATE)
+    clock.remind_due_at = times.reminders[ReminderLevel.DUE]
+    clock.escalate_at = times.reminders[ReminderLevel.ESCALATION]
+    return moved
+
+
+def reapply_policy(case: Case, steps, *, calendar: WorkingCalendar) -> None:
+    """The priority or the field changed: the running clocks take the new policy's length."""
+    for clock in active_clocks(case):
+        if clock.step in steps and clock.cooperation_request_id is None:
+            clock.working_days = working_days_for(clock.step, case.priority, case.field_id)
+            apply_times(clock, calendar)
+    sync_case(case)
+
+
+def end_clocks(case: Case, steps, *, now: datetime, cooperation_id: int | None = None) -> None:
+    """The steps are done: keep the verdict (on time or late) with the clock."""
+    for clock in active_clocks(case):
+        if clock.step in steps and (
+            cooperation_id is None or clock.cooperation_request_id == cooperation_id
+        ):
+            clock.status = ClockStatus.ENDED
+            clock.ended_at = now
+            clock.on_time = is_on_time(now, clock.due_at)
+            clock.paused_at = None
+    sync_case(case)
+
+
+def stop_clocks(case: Case, steps, *, now: datetime) -> None:
+    """Deferred or withdrawn: the clocks stop without a verdict."""
+    for clock in active_clocks(case):
+        if clock.step in steps:
+            clock.status = ClockStatus.STOPPED
+            clock.ended_at = now
+            clock.paused_at = None
+    sync_case(case)
+
+
+def pause_clocks(case: Case, *, now: datetime) -> None:
+    for clock in active_clocks(case):
+        if clock.status is ClockStatus.RUNNING and clock.cooperation_request_id is None:
+            clock.status = ClockStatus.PAUSED
+            clock.paused_at = now
+
+
+def resume_clocks(case: Case, *, now: datetime, calendar: WorkingCalendar) -> None:
+    """Each paused due date moves by the working days spent paused."""
+    for clock in active_clocks(case):
+        if clock.status is ClockStatus.PAUSED:
+            clock.paused_working_days += paused_working_days(calendar, clock.paused_at, now)
+            clock.status = ClockStatus.RUNNING
+            clock.paused_at = None
+            apply_times(clock, calendar)
+    sync_case(case)
+
+
+def active_clocks(case: Case) -> list[CaseClock]:
+    return [c for c in case.clocks if c.status in ACTIVE]
+
+
+def current_clock(case: Case, step: Step) -> CaseClock | None:
+    for clock in reversed(case.clocks):
+        if clock.step is step and clock.status in ACTIVE and clock.cooperation_request_id is None:
+            return clock
+    return None
+
+
+def sync_case(case: Case) -> None:
+    """Copy the current due dates onto the case, where queues sort and filter on them."""
+    step_clocks = [
+        c for c in active_clocks(case) if c.step in STEP_CLOCKS and c.step is not Step.TRIAGE
+    ]
+    triage = current_clock(case, Step.TRIAGE)
+    overall = current_clock(case, Step.OVERALL)
+    case.triage_due_at = triage.due_at if triage else case.triage_due_at
+    case.step_due_at = min((c.due_at for c in step_clocks), default=None)
+    case.overall_due_at = overall.due_at if overall else case.overall_due_at
+
+
+def open_clocks_query() -> sa.Select:
+    """Active clocks, for recomputation after the calendar changes."""
+    return sa.select(CaseClock).where(CaseClock.status.in_(ACTIVE)).order_by(CaseClock.id)

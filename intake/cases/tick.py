@@ -1,0 +1,332 @@
+"""The deadline worker's round (`flask intake tick`, and every minute in `flask intake worker`).
+
+Each part works in batches, each batch in its own transaction, so that memory does not grow
+with the number of items and a crash leaves whole batches done or undone, never half. A reminder
+is recorded in ``clock_reminders`` (unique per clock and level) by the same INSERT that decides
+who sends it: of two workers running at once, only the one whose insert returned the row sends.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, format_date, gettext
+from sqlalchemy.dialects import postgresql, sqlite
+
+from intake.accounts.models import Role, User
+from intake.cases import operations as ops
+from intake.cases.events import record_event
+from intake.cases.labels import STEP_LABELS
+from intake.cases.models import Case, CaseClock, ClockReminder, ClockStatus
+from intake.core.calendar import (
+    LOCAL_TZ,
+    WorkingCalendar,
+    end_of_local_day,
+    last_local_day,
+    local_date,
+)
+from intake.core.clocks import ReminderLevel
+from intake.core.deadlines import Step
+from intake.core.states import State
+from intake.extensions import db
+from intake.notifications.models import OutboxMessage
+from intake.notifications.outbox import queue_email
+from intake.org.calendar import load_working_calendar
+from intake.org.models import Unit
+from intake.sqltypes import UTCDateTime
+
+LEVEL_COLUMNS = {
+    ReminderLevel.HALF: CaseClock.remind_half_at,
+    ReminderLevel.LATE: CaseClock.remind_late_at,
+    ReminderLevel.DUE: CaseClock.remind_due_at,
+    ReminderLevel.ESCALATION: CaseClock.escalate_at,
+}
+
+
+@dataclass
+class TickReport:
+    reminders: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    messages: int = 0
+    digests: int = 0
+    closed: int = 0
+    flagged: int = 0
+
+    def summary(self) -> str:
+        sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
+        return (
+            f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
+            f"closed {self.closed}; flagged {self.flagged}"
+        )
+
+
+def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
+    report = TickReport()
+    calendar = load_working_calendar()
+    book = _AddressBook()
+    for level in ReminderLevel:
+        _send_reminders(level, now, batch_size, report, book)
+    _send_digests(now, calendar, report, book)
+    _close_answered(now, calendar, batch_size, report)
+    _flag_silent_citizens(now, calendar, batch_size, report)
+    return report
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def _send_reminders(
+    level: ReminderLevel, now: datetime, batch_size: int, report, book: _AddressBook
+) -> None:
+    after_id = 0
+    while True:
+        claimed = _claim_reminders(level, now, batch_size, after_id)
+        if claimed:
+            report.reminders[str(level)] += len(claimed)
+            report.messages += _queue_reminder_mail(claimed, level, now, book)
+            after_id = max(claimed)
+        db.session.commit()
+        if len(claimed) < batch_size:
+            return
+
+
+def _claim_reminders(
+    level: ReminderLevel, now: datetime, batch_size: int, after_id: int
+) -> list[int]:
+    """Select the next batch of clocks past this level's instant and record their reminders,
+    in one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING: the clocks returned are those
+    this worker recorded, and no other worker can record them again. Batches walk the clocks
+    by id (``after_id``), so each batch reads only new rows: the work stays linear."""
+    column = LEVEL_COLUMNS[level]
+    already = sa.select(ClockReminder.id).where(
+        ClockReminder.clock_id == CaseClock.id, ClockReminder.level == str(level)
+    )
+    due = (
+        sa.select(CaseClock.id, sa.literal(str(level)), sa.literal(now, UTCDateTime))
+        .where(
+            CaseClock.id > after_id,
+            CaseClock.status == ClockStatus.RUNNING,
+            column <= now,
+            ~already.exists(),
+        )
+        .order_by(CaseClock.id)
+        .limit(batch_size)
+    )
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(ClockReminder)
+        .from_select(["clock_id", "level", "sent_at"], due)
+        .on_conflict_do_nothing(index_elements=["clock_id", "level"])
+        .returning(ClockReminder.clock_id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _queue_reminder_mail(
+    claimed: list[int], level: ReminderLevel, now: datetime, book: _AddressBook
+) -> int:
+    """One message per recipient listing its items, rather than one e-mail per item.
+
+    The claimed clocks are found again through the reminder rows just written (same level,
+    same instant, id range), not with an IN list of thousands of literal ids. Each item's
+    line is formatted here once: a tick may list hundreds of thousands of them."""
+    rows = db.session.execute(
+        sa.select(
+            CaseClock.unit_id, CaseClock.step, CaseClock.due_at,
+            Case.id, Case.reference_code, Case.title,
+        )
+        .join(Case, Case.id == CaseClock.case_id)
+        .join(ClockReminder, ClockReminder.clock_id == CaseClock.id)
+        .where(
+            ClockReminder.level == str(level), ClockReminder.sent_at == now,
+            CaseClock.id >= min(claimed), CaseClock.id <= max(claimed),
+        )
+        .order_by(CaseClock.due_at, Case.id)
+    ).all()  # fmt: skip
+    base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    with force_locale("vi"):
+        steps = {step: str(STEP_LABELS[step]) for step in Step}
+        due_word = gettext("hạn")
+        days = {due: format_date(last_local_day(due), "dd/MM/yyyy") for due in {r[2] for r in rows}}
+    by_recipient: dict[str, list[str]] = defaultdict(list)
+    for unit_id, step, due_at, case_id, code, title in rows:
+        unit_name = book.unit_name(unit_id)
+        line = (
+            f"- {code} · {title}\n  {steps[step]} · {due_word} {days[due_at]}"
+            f"{f' · {unit_name}' if unit_name else ''}\n  {base_url}/officer/cases/{case_id}"
+        )
+        for address in book.recipients(level, unit_id):
+            by_recipient[address].append(line)
+    for address, lines in by_recipient.items():
+        queue_email(
+            "reminder",
+            recipient=address,
+            language="vi",
+            now=now,
+            context={"level": str(level), "lines": lines, "count": len(lines)},
+        )
+    return len(by_recipient)
+
+
+class _AddressBook:
+    """Who receives what, read once per tick: unit addresses, unit leads, supervisors.
+
+    50 % and 80 %: the responsible unit (the intake office for its own steps); due: the unit's
+    leads; two working days late: the supervisors. Without a person on file, the unit's
+    address."""
+
+    def __init__(self):
+        self.units = {u.id: (u.name, u.email) for u in db.session.scalars(sa.select(Unit))}
+        self.intake_office_id = db.session.scalar(
+            sa.select(Unit.id).where(Unit.receives_intake).order_by(Unit.id)
+        )
+        people = db.session.execute(
+            sa.select(User.role, User.unit_id, User.email).where(User.is_enabled)
+        ).all()
+        self.leads: dict[int, list[str]] = defaultdict(list)
+        self.supervisors: list[str] = []
+        for role, unit_id, email in people:
+            if role is Role.UNIT_LEAD:
+                self.leads[unit_id].append(email)
+            elif role is Role.SUPERVISOR:
+                self.supervisors.append(email)
+
+    def unit_name(self, unit_id: int | None) -> str | None:
+        return self.units.get(unit_id, (None, None))[0]
+
+    def recipients(self, level: ReminderLevel, unit_id: int | None) -> list[str]:
+        unit_address = self._address(unit_id if unit_id is not None else self.intake_office_id)
+        if level is ReminderLevel.ESCALATION:
+            return self.supervisors or unit_address
+        if level is ReminderLevel.DUE and unit_id is not None:
+            return self.leads.get(unit_id) or unit_address
+        return unit_address
+
+    def _address(self, unit_id: int | None) -> list[str]:
+        email = self.units.get(unit_id, (None, None))[1]
+        return [email] if email else []
+
+
+# --- daily digest ---------------------------------------------------------------------------
+
+
+def _send_digests(
+    now: datetime, calendar: WorkingCalendar, report: TickReport, book: _AddressBook
+) -> None:
+    """Once a working day, from DIGEST_HOUR local time: each unit's items due within two
+    working days and overdue. The outbox's unique key makes it once per unit and day."""
+    today = local_date(now)
+    local_hour = now.astimezone(LOCAL_TZ).hour
+    if not calendar.is_working_day(today) or local_hour < current_app.config["DIGEST_HOUR"]:
+        return
+    horizon = end_of_local_day(calendar.add_working_days(today, 2))
+    units = db.session.execute(
+        sa.select(CaseClock.unit_id, sa.func.count(CaseClock.id))
+        .where(CaseClock.status == ClockStatus.RUNNING, CaseClock.due_at <= horizon)
+        .group_by(CaseClock.unit_id)
+    ).all()
+    for unit_id, _count in units:
+        key = f"digest:{unit_id or 'intake'}:{today.isoformat()}"
+        if db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == key)):
+            continue
+        unit = db.session.get(Unit, unit_id or book.intake_office_id or 0)
+        if unit is None or not unit.email:
+            continue
+        items = db.session.execute(
+            sa.select(CaseClock, Case)
+            .join(Case, Case.id == CaseClock.case_id)
+            .where(
+                CaseClock.status == ClockStatus.RUNNING,
+                CaseClock.due_at <= horizon,
+                CaseClock.unit_id == unit_id if unit_id else CaseClock.unit_id.is_(None),
+            )
+            .order_by(CaseClock.due_at)
+            .limit(200)
+        ).all()
+        try:
+            with db.session.begin_nested():
+                queue_email(
+                    "digest",
+                    recipient=unit.email,
+                    language="vi",
+                    now=now,
+                    dedupe_key=key,
+                    context={"unit": unit, "items": items, "now": now, "today": today},
+                )
+        except sa.exc.IntegrityError:
+            continue  # another worker sent today's digest for this unit first
+        report.digests += 1
+    db.session.commit()
+
+
+# --- answered items and silent citizens -----------------------------------------------------
+
+
+def _close_answered(now, calendar, batch_size, report) -> None:
+    """Answered items whose reconsideration window has ended become closed."""
+    window = current_app.config["RECONSIDERATION_WINDOW_WORKING_DAYS"]
+    # A window of N working days is at least N calendar days: a cheap SQL pre-filter.
+    candidates = db.session.scalars(
+        sa.select(Case.id)
+        .where(Case.state == State.ANSWERED, Case.answered_at <= now - timedelta(days=window))
+        .order_by(Case.id)
+    ).all()
+    for start in range(0, len(candidates), batch_size):
+        for case in db.session.scalars(
+            sa.select(Case).where(Case.id.in_(candidates[start : start + batch_size]))
+        ):
+            if case.state is State.ANSWERED and now > calendar.due_at(case.answered_at, window):
+                try:
+                    with db.session.begin_nested():
+                        ops.close_case(case, now=now)
+                except ops.StaleCase:
+                    continue  # the citizen acted at the same moment: leave it to them
+                report.closed += 1
+        db.session.commit()
+
+
+def _flag_silent_citizens(now, calendar, batch_size, report) -> None:
+    """Items waiting for the citizen beyond the window are flagged for the intake office."""
+    window = current_app.config["NEEDS_INFO_WINDOW_WORKING_DAYS"]
+    seen: set[int] = set()
+    while True:
+        flagged = _flag_batch(now, calendar, window, batch_size, seen, report)
+        db.session.commit()
+        if not flagged:
+            return
+
+
+def _flag_batch(now, calendar, window, batch_size, seen, report) -> bool:
+    candidates = db.session.execute(
+        sa.select(Case.id, sa.func.min(CaseClock.paused_at))
+        .join(CaseClock, CaseClock.case_id == Case.id)
+        .where(
+            Case.state == State.NEEDS_INFO,
+            Case.info_overdue_at.is_(None),
+            CaseClock.status == ClockStatus.PAUSED,
+            CaseClock.step == Step.OVERALL,
+            CaseClock.paused_at <= now - timedelta(days=window),
+            Case.id.not_in(seen) if seen else sa.true(),
+        )
+        .group_by(Case.id)
+        .order_by(Case.id)
+        .limit(batch_size)
+    ).all()
+    for case_id, paused_at in candidates:
+        seen.add(case_id)
+        if now <= calendar.due_at(paused_at, window):
+            continue
+        case = db.session.get(Case, case_id)
+        case.info_overdue_at = now
+        record_event(
+            case,
+            "info_overdue",
+            actor="system",
+            now=now,
+            details={"waiting_since": paused_at.isoformat(), "window_working_days": window},
+        )
+        report.flagged += 1
+    return bool(candidates)
