@@ -313,6 +313,8 @@ class ClockReminder(db.Model):
     clock_id: Mapped[int] = mapped_column(sa.ForeignKey("case_clocks.id"))
     level: Mapped[str] = mapped_column(sa.String(20))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The tick run that recorded it: that run, and only it, sends the message.
+    claim: Mapped[str] = mapped_column(sa.String(36), index=True)
 
     __table_args__ = (sa.UniqueConstraint("clock_id", "level"),)
 

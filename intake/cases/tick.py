@@ -8,6 +8,7 @@ who sends it: of two workers running at once, only the one whose insert returned
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +39,9 @@ from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
 from intake.sqltypes import UTCDateTime
+
+#: A reminder lists at most this many items; more go in further messages.
+MAX_LINES = 500
 
 LEVEL_COLUMNS = {
     ReminderLevel.HALF: CaseClock.remind_half_at,
@@ -81,94 +85,100 @@ def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
 def _send_reminders(
     level: ReminderLevel, now: datetime, batch_size: int, report, book: _AddressBook
 ) -> None:
-    after_id = 0
-    while True:
-        claimed = _claim_reminders(level, now, batch_size, after_id)
-        if claimed:
-            report.reminders[str(level)] += len(claimed)
-            report.messages += _queue_reminder_mail(claimed, level, now, book)
-            after_id = max(claimed)
-        db.session.commit()
-        if len(claimed) < batch_size:
-            return
+    """Claim every reminder of this level that is due, then write the messages, in one
+    transaction: a crash leaves the level wholly sent or wholly unsent, never half."""
+    claim = uuid.uuid4().hex
+    claimed = _claim_reminders(level, now, claim)
+    if claimed:
+        report.reminders[str(level)] += claimed
+        report.messages += _queue_reminder_mail(claim, level, now, book, batch_size)
+    db.session.commit()
 
 
-def _claim_reminders(
-    level: ReminderLevel, now: datetime, batch_size: int, after_id: int
-) -> list[int]:
-    """Select the next batch of clocks past this level's instant and record their reminders,
-    in one INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING: the clocks returned are those
-    this worker recorded, and no other worker can record them again. Batches walk the clocks
-    by id (``after_id``), so each batch reads only new rows: the work stays linear."""
+def _claim_reminders(level: ReminderLevel, now: datetime, claim: str) -> int:
+    """Record, in one INSERT … SELECT … ON CONFLICT DO NOTHING, a reminder for every running
+    clock past this level's instant that has none yet, stamped with this run's ``claim``.
+    A clock another worker recorded first is skipped: its unique key says so."""
     column = LEVEL_COLUMNS[level]
     already = sa.select(ClockReminder.id).where(
         ClockReminder.clock_id == CaseClock.id, ClockReminder.level == str(level)
     )
-    due = (
-        sa.select(CaseClock.id, sa.literal(str(level)), sa.literal(now, UTCDateTime))
-        .where(
-            CaseClock.id > after_id,
-            CaseClock.status == ClockStatus.RUNNING,
-            column <= now,
-            ~already.exists(),
-        )
-        .order_by(CaseClock.id)
-        .limit(batch_size)
-    )
+    due = sa.select(
+        CaseClock.id, sa.literal(str(level)), sa.literal(now, UTCDateTime), sa.literal(claim)
+    ).where(CaseClock.status == ClockStatus.RUNNING, column <= now, ~already.exists())
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(ClockReminder)
-        .from_select(["clock_id", "level", "sent_at"], due)
+        .from_select(["clock_id", "level", "sent_at", "claim"], due)
         .on_conflict_do_nothing(index_elements=["clock_id", "level"])
-        .returning(ClockReminder.clock_id)
     )
-    return list(db.session.scalars(statement))
+    db.session.execute(statement)
+    # Counted, not taken from rowcount: drivers differ on INSERT … SELECT … ON CONFLICT.
+    return db.session.scalar(
+        sa.select(sa.func.count(ClockReminder.id)).where(ClockReminder.claim == claim)
+    )
 
 
 def _queue_reminder_mail(
-    claimed: list[int], level: ReminderLevel, now: datetime, book: _AddressBook
+    claim: str, level: ReminderLevel, now: datetime, book: _AddressBook, batch_size: int
 ) -> int:
-    """One message per recipient listing its items, rather than one e-mail per item.
+    """Messages listing the claimed items, per recipient, at most MAX_LINES items each.
 
-    The claimed clocks are found again through the reminder rows just written (same level,
-    same instant, id range), not with an IN list of thousands of literal ids. Each item's
-    line is formatted here once: a tick may list hundreds of thousands of them."""
+    The claimed rows are streamed in unit order, so that a unit's message is complete before
+    the next unit starts and memory holds one message at a time, whatever the number of items.
+    Each line is formatted here, once: a tick may list hundreds of thousands of items."""
     rows = db.session.execute(
         sa.select(
             CaseClock.unit_id, CaseClock.step, CaseClock.due_at,
             Case.id, Case.reference_code, Case.title,
         )
-        .join(Case, Case.id == CaseClock.case_id)
         .join(ClockReminder, ClockReminder.clock_id == CaseClock.id)
-        .where(
-            ClockReminder.level == str(level), ClockReminder.sent_at == now,
-            CaseClock.id >= min(claimed), CaseClock.id <= max(claimed),
-        )
-        .order_by(CaseClock.due_at, Case.id)
-    ).all()  # fmt: skip
+        .join(Case, Case.id == CaseClock.case_id)
+        .where(ClockReminder.claim == claim)
+        .order_by(CaseClock.unit_id, CaseClock.due_at, Case.id)
+        .execution_options(yield_per=batch_size)
+    )  # fmt: skip
     base_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     with force_locale("vi"):
         steps = {step: str(STEP_LABELS[step]) for step in Step}
         due_word = gettext("hạn")
-        days = {due: format_date(last_local_day(due), "dd/MM/yyyy") for due in {r[2] for r in rows}}
-    by_recipient: dict[str, list[str]] = defaultdict(list)
+    days: dict[datetime, str] = {}
+    pending: dict[str, list[str]] = defaultdict(list)
+    messages = 0
+
+    def flush(address: str) -> None:
+        nonlocal messages
+        lines = pending.pop(address)
+        message = queue_email(
+            "reminder", recipient=address, language="vi", now=now,
+            context={"level": str(level), "lines": lines, "count": len(lines)},
+        )  # fmt: skip
+        # Written now and let go: the transaction stays open, the memory does not grow.
+        db.session.flush()
+        db.session.expunge(message)
+        messages += 1
+
+    current_unit = object()
     for unit_id, step, due_at, case_id, code, title in rows:
+        if unit_id != current_unit and level is not ReminderLevel.ESCALATION:
+            for address in list(pending):  # the previous unit is complete
+                flush(address)
+            current_unit = unit_id
+        if due_at not in days:
+            with force_locale("vi"):
+                days[due_at] = format_date(last_local_day(due_at), "dd/MM/yyyy")
         unit_name = book.unit_name(unit_id)
         line = (
             f"- {code} · {title}\n  {steps[step]} · {due_word} {days[due_at]}"
             f"{f' · {unit_name}' if unit_name else ''}\n  {base_url}/officer/cases/{case_id}"
         )
         for address in book.recipients(level, unit_id):
-            by_recipient[address].append(line)
-    for address, lines in by_recipient.items():
-        queue_email(
-            "reminder",
-            recipient=address,
-            language="vi",
-            now=now,
-            context={"level": str(level), "lines": lines, "count": len(lines)},
-        )
-    return len(by_recipient)
+            pending[address].append(line)
+            if len(pending[address]) >= MAX_LINES:
+                flush(address)
+    for address in list(pending):
+        flush(address)
+    return messages
 
 
 class _AddressBook:

@@ -64,10 +64,13 @@ def upgrade():
     sa.Column('clock_id', sa.Integer(), nullable=False),
     sa.Column('level', sa.String(length=20), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('claim', sa.String(length=36), nullable=False),
     sa.ForeignKeyConstraint(['clock_id'], ['case_clocks.id'], name=op.f('fk_clock_reminders_clock_id_case_clocks')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_clock_reminders')),
     sa.UniqueConstraint('clock_id', 'level', name=op.f('uq_clock_reminders_clock_id_level'))
     )
+    with op.batch_alter_table('clock_reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clock_reminders_claim'), ['claim'], unique=False)
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('info_overdue_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -89,6 +92,8 @@ def downgrade():
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('info_overdue_at')
 
+    with op.batch_alter_table('clock_reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clock_reminders_claim'))
     op.drop_table('clock_reminders')
     with op.batch_alter_table('case_clocks', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_clocks_unit_id'))
