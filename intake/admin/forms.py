@@ -9,16 +9,34 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     PasswordField,
+    RadioField,
     SearchField,
     SelectChoice,
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    NumberRange,
+    Optional,
+    Regexp,
+)
+from wtforms.widgets import TextInput
 
 from intake.accounts.models import Role
-from intake.admin.operations import MIN_PASSWORD_LENGTH
+from intake.admin.operations import (
+    MAX_EXTENSION_WORKING_DAYS,
+    MAX_EXTENSIONS,
+    MAX_WORKING_DAYS,
+    MIN_PASSWORD_LENGTH,
+)
+from intake.cases.labels import PRIORITY_LABELS, STEP_LABELS
+from intake.core.deadlines import Priority, Step
 from intake.org.choices import UNIT_KIND_LABELS
 from intake.org.models import ProcedureLevel, UnitKind
 from intake.web.forms import BaseForm, length
@@ -204,6 +222,168 @@ class RoutingRuleForm(BaseForm):
     field_id = SelectField(_l("Lĩnh vực"), validators=[Optional()])
     procedure_id = SelectField(_l("Thủ tục hành chính"), validators=[Optional()])
     unit_id = SelectField(_l("Đơn vị chủ trì được gợi ý"), validators=[InputRequired(REQUIRED)])
+
+
+# --- deadline policies ------------------------------------------------------------------------
+
+
+def _number(label, validators) -> IntegerField:
+    """A whole number typed as text (inputmode numeric): styled like every other input, and no
+    spinner that changes the value when the page is scrolled."""
+    return IntegerField(
+        label, validators=validators, widget=TextInput(), render_kw={"inputmode": "numeric"}
+    )
+
+
+class _Range(NumberRange):
+    """NumberRange that stays silent when the value is not a number at all: that error is
+    already shown, and one message per field is enough."""
+
+    def __call__(self, form, field):
+        if field.data is not None:
+            super().__call__(form, field)
+
+
+def _days(label, *, blank_allowed: bool = False):
+    return _number(
+        label,
+        [
+            Optional() if blank_allowed else InputRequired(REQUIRED),
+            _Range(
+                min=1,
+                max=MAX_WORKING_DAYS,
+                message=_l("Nhập số ngày làm việc từ 1 đến %(max)d.", max=MAX_WORKING_DAYS),
+            ),
+        ],
+    )
+
+
+def _extension_count(label, *, blank_allowed: bool = False):
+    return _number(
+        label,
+        [
+            Optional() if blank_allowed else InputRequired(REQUIRED),
+            _Range(
+                min=0,
+                max=MAX_EXTENSIONS,
+                message=_l("Nhập số lần gia hạn từ 0 đến %(max)d.", max=MAX_EXTENSIONS),
+            ),
+        ],
+    )
+
+
+def _extension_days(label, *, blank_allowed: bool = False):
+    return _number(
+        label,
+        [
+            Optional() if blank_allowed else InputRequired(REQUIRED),
+            _Range(
+                min=1,
+                max=MAX_EXTENSION_WORKING_DAYS,
+                message=_l(
+                    "Nhập số ngày làm việc từ 1 đến %(max)d.", max=MAX_EXTENSION_WORKING_DAYS
+                ),
+            ),
+        ],
+    )
+
+
+class StepPolicyForm(BaseForm):
+    """One row of the province-wide table: the step's length at each priority."""
+
+    normal_days = _days(_l("Mức thường (ngày làm việc)"))
+    urgent_days = _days(_l("Mức khẩn (ngày làm việc)"))
+
+    def working_days(self) -> dict[Priority, int]:
+        return {Priority.NORMAL: self.normal_days.data, Priority.URGENT: self.urgent_days.data}
+
+    def extensions(self) -> dict[Priority, tuple[int, int]] | None:
+        return None
+
+
+class HandlingPolicyForm(StepPolicyForm):
+    """The handling step also says how far it may be extended (gia hạn), at each priority."""
+
+    normal_max_extensions = _extension_count(_l("Số lần gia hạn tối đa (mức thường)"))
+    normal_max_extension_working_days = _extension_days(
+        _l("Số ngày làm việc tối đa mỗi lần gia hạn (mức thường)")
+    )
+    urgent_max_extensions = _extension_count(_l("Số lần gia hạn tối đa (mức khẩn)"))
+    urgent_max_extension_working_days = _extension_days(
+        _l("Số ngày làm việc tối đa mỗi lần gia hạn (mức khẩn)")
+    )
+
+    def extensions(self) -> dict[Priority, tuple[int, int]]:
+        return {
+            Priority.NORMAL: (
+                self.normal_max_extensions.data,
+                self.normal_max_extension_working_days.data,
+            ),
+            Priority.URGENT: (
+                self.urgent_max_extensions.data,
+                self.urgent_max_extension_working_days.data,
+            ),
+        }
+
+
+class PolicyOverrideForm(BaseForm):
+    """A field's own length for one step and priority. The extension limits are asked for
+    every step but kept only for the handling step."""
+
+    field_id = SelectField(_l("Lĩnh vực"), validators=[InputRequired(REQUIRED)])
+    step = SelectField(_l("Bước xử lý"), choices=_choices(STEP_LABELS))
+    priority = SelectField(_l("Mức độ"), choices=_choices(PRIORITY_LABELS))
+    working_days = _days(_l("Số ngày làm việc"))
+    max_extensions = _extension_count(_l("Số lần gia hạn tối đa"), blank_allowed=True)
+    max_extension_working_days = _extension_days(
+        _l("Số ngày làm việc tối đa mỗi lần gia hạn"), blank_allowed=True
+    )
+
+    @property
+    def step_value(self) -> Step:
+        return Step(self.step.data)
+
+    @property
+    def priority_value(self) -> Priority:
+        return Priority(self.priority.data)
+
+
+# --- the working calendar ---------------------------------------------------------------------
+
+
+class CalendarYearForm(BaseForm):
+    """Which year the calendar shows: a GET form, so no CSRF token; a bad year is ignored."""
+
+    class Meta:
+        csrf = False
+
+    year = _number(_l("Năm"), [Optional()])
+
+
+DAY_OFF, WORKING_DAY = "off", "working"
+
+
+class CalendarOverrideForm(BaseForm):
+    day = LocalDateField(_l("Ngày"), validators=[InputRequired(REQUIRED)])
+    kind = RadioField(
+        _l("Ngày này là"),
+        choices=[
+            SelectChoice(DAY_OFF, _l("Ngày nghỉ")),
+            SelectChoice(WORKING_DAY, _l("Ngày làm việc")),
+        ],
+        validators=[InputRequired(REQUIRED)],
+    )
+    reason = StringField(
+        _l("Căn cứ"),
+        validators=[
+            DataRequired(_l("Vui lòng nêu căn cứ, ví dụ số quyết định của tỉnh.")),
+            length(max=255),
+        ],
+    )
+
+    @property
+    def is_working_day(self) -> bool:
+        return self.kind.data == WORKING_DAY
 
 
 class DeleteForm(BaseForm):

@@ -1,5 +1,6 @@
 """What the administrator's pages list. Queries return a ``Select`` where a page paginates or
-filters them; the unit tree is built in Python because it is small and its order is a walk."""
+filters them; the unit tree is built in Python because it is small and its order is a walk, and so
+are the policy table and a year of the calendar (a few dozen rows each)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+import holidays
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from intake.accounts.models import Role, User
+from intake.core.deadlines import Priority, Step, default_working_days
 from intake.core.text import fold
 from intake.extensions import db
-from intake.org.models import Field, Procedure, RoutingRule, Unit, UnitKind
+from intake.org.calendar import load_working_calendar
+from intake.org.models import (
+    CalendarOverride,
+    DeadlinePolicy,
+    Field,
+    Procedure,
+    RoutingRule,
+    Unit,
+    UnitKind,
+)
+from intake.org.policies import working_days_for
 
 _KIND_ORDER = {kind: i for i, kind in enumerate(UnitKind)}
+_STEP_ORDER = {step: i for i, step in enumerate(Step)}
+_PRIORITY_ORDER = {priority: i for i, priority in enumerate(Priority)}
+_HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}  # our locale -> the `holidays` package's
 
 
 @dataclass(frozen=True)
@@ -139,6 +155,126 @@ def procedures_per_field() -> dict[int, int]:
     return {key: value for key, value in rows}
 
 
+# --- deadline policies ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PolicyCell:
+    """One step at one priority, for every field. ``configured`` is False when the table has no
+    row: DOMAIN.md's default applies (as ``intake.org.policies`` reads it) until one is saved."""
+
+    working_days: int
+    max_extensions: int
+    max_extension_working_days: int
+    configured: bool
+
+
+@dataclass(frozen=True)
+class StepPolicies:
+    step: Step
+    cells: dict[Priority, PolicyCell]
+
+
+def province_policies() -> list[StepPolicies]:
+    """The province-wide table: one row per step, in the order an item meets them."""
+    rows: dict[tuple[Step, Priority], DeadlinePolicy] = {}
+    for policy in db.session.scalars(
+        sa.select(DeadlinePolicy)
+        .where(DeadlinePolicy.field_id.is_(None))
+        .order_by(DeadlinePolicy.id.desc())  # the oldest of duplicates wins, as it is edited
+    ):
+        rows[(policy.step, policy.priority)] = policy
+    table = []
+    for step in Step:
+        cells = {}
+        for priority in Priority:
+            policy = rows.get((step, priority))
+            cells[priority] = (
+                PolicyCell(
+                    policy.working_days,
+                    policy.max_extensions,
+                    policy.max_extension_working_days,
+                    configured=True,
+                )
+                if policy is not None
+                else PolicyCell(default_working_days(step, priority), 1, 10, configured=False)
+            )
+        table.append(StepPolicies(step, cells))
+    return table
+
+
+def province_step(step: Step) -> StepPolicies:
+    return next(row for row in province_policies() if row.step is step)
+
+
+def policy_overrides() -> list[tuple[DeadlinePolicy, Field]]:
+    """Fields' own lengths: by field name (as a Vietnamese reader sorts it), step, priority."""
+    rows = db.session.execute(
+        sa.select(DeadlinePolicy, Field).join(Field, Field.id == DeadlinePolicy.field_id)
+    )
+    return sorted(
+        (tuple(row) for row in rows),
+        key=lambda r: (fold(r[1].name), _STEP_ORDER[r[0].step], _PRIORITY_ORDER[r[0].priority]),
+    )
+
+
+# --- the working calendar ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """A day of the year that differs from an ordinary week, or that the province changed."""
+
+    day: date
+    holiday: str | None  # the national holiday's name, from the `holidays` package
+    swapped: bool  # a weekend day the Government made a working day (làm bù)
+    weekend: bool
+    national_working: bool  # what the national calendar alone says
+    override: CalendarOverride | None
+    is_working: bool  # what deadlines count: the override wins over the national calendar
+
+
+def calendar_year(year: int, language: str) -> list[CalendarDay]:
+    """The national days off and swapped working days of ``year``, side by side with the
+    province's overrides, in date order. Holiday names in ``language`` (our locale code)."""
+    national = holidays.country_holidays(
+        "VN", years=year, language=_HOLIDAY_LANGUAGES.get(language, "vi")
+    )
+    swapped = {d for d in getattr(national, "weekend_workdays", ()) if d.year == year}
+    overrides = {
+        o.day: o
+        for o in db.session.scalars(
+            sa.select(CalendarOverride).where(
+                CalendarOverride.day.between(date(year, 1, 1), date(year, 12, 31))
+            )
+        )
+    }
+    in_force = load_working_calendar()
+    return [
+        CalendarDay(
+            day=day,
+            holiday=national.get(day),
+            swapped=day in swapped,
+            weekend=day.weekday() in national.weekend,
+            national_working=bool(national.is_working_day(day)),
+            override=overrides.get(day),
+            is_working=in_force.is_working_day(day),
+        )
+        for day in sorted({*(d for d in national if d.year == year), *swapped, *overrides})
+    ]
+
+
+def override_years() -> dict[int, int]:
+    """How many overrides each year has, for links to the years other than the one shown."""
+    counts: dict[int, int] = defaultdict(int)
+    for day in db.session.scalars(sa.select(CalendarOverride.day)):
+        counts[day.year] += 1
+    return dict(sorted(counts.items()))
+
+
+# --- the overview -----------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Overview:
     users: int
@@ -152,6 +288,10 @@ class Overview:
     procedures_active: int
     field_rules: int
     procedure_rules: int
+    overall_days: int
+    policy_overrides: int
+    year: int
+    calendar_overrides: int
 
 
 def overview(today: date) -> Overview:
@@ -179,5 +319,15 @@ def overview(today: date) -> Overview:
         ),
         procedure_rules=count(
             sa.select(sa.func.count(RoutingRule.id)).where(RoutingRule.procedure_id.is_not(None))
+        ),
+        overall_days=working_days_for(Step.OVERALL, Priority.NORMAL),
+        policy_overrides=count(
+            sa.select(sa.func.count(DeadlinePolicy.id)).where(DeadlinePolicy.field_id.is_not(None))
+        ),
+        year=today.year,
+        calendar_overrides=count(
+            sa.select(sa.func.count(CalendarOverride.id)).where(
+                CalendarOverride.day.between(date(today.year, 1, 1), date(today.year, 12, 31))
+            )
         ),
     )

@@ -1,4 +1,5 @@
-"""The administrator's pages: accounts, units, fields, procedures and routing rules.
+"""The administrator's pages: accounts, units, fields, procedures, routing rules, deadline
+policies and the working calendar.
 
 Thin views: load, validate the form, call one operation, commit, flash, redirect (303). A value
 the operation refuses comes back next to its field with status 422. Only administrators get in;
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
@@ -20,10 +21,12 @@ from wtforms import SelectChoice
 from intake.accounts.models import Role, User
 from intake.admin import forms, queries
 from intake.admin import operations as ops
+from intake.cases.labels import PRIORITY_LABELS, STEP_LABELS
 from intake.core.calendar import local_date
+from intake.core.deadlines import Priority, Step
 from intake.extensions import db
 from intake.org.choices import UNIT_KIND_LABELS
-from intake.org.models import Field, Procedure, RoutingRule, Unit
+from intake.org.models import CalendarOverride, DeadlinePolicy, Field, Procedure, RoutingRule, Unit
 
 bp = Blueprint("admin", __name__)
 
@@ -395,6 +398,201 @@ def rule_delete(rule_id: int):
     db.session.commit()
     flash(_("Đã xóa quy tắc phân công."))
     return redirect(url_for("admin.rules"), code=303)
+
+
+# --- deadline policies ------------------------------------------------------------------------
+
+
+@bp.get("/policies")
+def policies():
+    table = queries.province_policies()
+    return render_template(
+        "admin/policies.html",
+        table=table,
+        province={(row.step, p): cell for row in table for p, cell in row.cells.items()},
+        overrides=queries.policy_overrides(),
+        **_policy_labels(),
+    )
+
+
+@bp.route("/policies/steps/<step>", methods=["GET", "POST"])
+def policy_step(step: str):
+    if step not in {s.value for s in Step}:
+        abort(404)
+    row = queries.province_step(Step(step))
+    normal, urgent = row.cells[Priority.NORMAL], row.cells[Priority.URGENT]
+    values = {"normal_days": normal.working_days, "urgent_days": urgent.working_days}
+    if row.step is Step.HANDLING:
+        form = forms.HandlingPolicyForm(
+            **values,
+            normal_max_extensions=normal.max_extensions,
+            normal_max_extension_working_days=normal.max_extension_working_days,
+            urgent_max_extensions=urgent.max_extensions,
+            urgent_max_extension_working_days=urgent.max_extension_working_days,
+        )
+    else:
+        form = forms.StepPolicyForm(**values)
+
+    def run() -> Step:
+        ops.save_province_policies(
+            row.step, working_days=form.working_days(), extensions=form.extensions()
+        )
+        return row.step
+
+    return _save(
+        form, "admin/policy_step_form.html", run,
+        done=lambda s: _("Đã lưu thời hạn chung của bước “%(step)s”.", step=STEP_LABELS[s]),
+        target=lambda s: url_for("admin.policies") + f"#step-{s.value}",
+        row=row,
+        **_policy_labels(),
+    )  # fmt: skip
+
+
+@bp.route("/policies/new", methods=["GET", "POST"])
+def policy_new():
+    form = forms.PolicyOverrideForm()
+    if request.method == "GET":
+        handling = queries.province_step(Step.HANDLING).cells[Priority.NORMAL]
+        form.field_id.data = request.args.get("field_id", "")
+        form.max_extensions.data = handling.max_extensions
+        form.max_extension_working_days.data = handling.max_extension_working_days
+    return _policy_form(form, None)
+
+
+@bp.route("/policies/<int:policy_id>", methods=["GET", "POST"])
+def policy_edit(policy_id: int):
+    policy = _override(policy_id)
+    form = forms.PolicyOverrideForm(
+        field_id=str(policy.field_id),
+        step=policy.step.value,
+        priority=policy.priority.value,
+        working_days=policy.working_days,
+        max_extensions=policy.max_extensions,
+        max_extension_working_days=policy.max_extension_working_days,
+    )
+    return _policy_form(form, policy)
+
+
+def _policy_form(form: forms.PolicyOverrideForm, policy: DeadlinePolicy | None):
+    form.field_id.choices = _field_choices(_choose())
+
+    def run() -> DeadlinePolicy:
+        return ops.save_policy_override(
+            policy,
+            field_id=_int(form.field_id.data),
+            priority=form.priority_value,
+            step=form.step_value,
+            working_days=form.working_days.data,
+            max_extensions=form.max_extensions.data,
+            max_extension_working_days=form.max_extension_working_days.data,
+        )
+
+    return _save(
+        form, "admin/policy_form.html", run,
+        done=lambda p: _("Đã lưu thời hạn riêng của lĩnh vực %(name)s.",
+                         name=db.session.get(Field, p.field_id).name),
+        target=lambda p: url_for("admin.policies") + f"#policy-{p.id}",
+        policy=policy,
+        table=queries.province_policies(),
+        delete_form=forms.DeleteForm() if policy else None,
+        **_policy_labels(),
+    )  # fmt: skip
+
+
+@bp.post("/policies/<int:policy_id>/delete")
+def policy_delete(policy_id: int):
+    policy = _override(policy_id)
+    if not forms.DeleteForm().validate_on_submit():
+        abort(400)
+    ops.delete_policy_override(policy)
+    db.session.commit()
+    flash(_("Đã xóa thời hạn riêng; lĩnh vực này dùng lại thời hạn chung toàn tỉnh."))
+    return redirect(url_for("admin.policies"), code=303)
+
+
+def _override(policy_id: int) -> DeadlinePolicy:
+    """A field's own policy; the province-wide rows are edited by step, never deleted."""
+    policy = _get(DeadlinePolicy, policy_id)
+    if policy.field_id is None:
+        abort(404)
+    return policy
+
+
+def _policy_labels() -> dict:
+    return {"step_labels": STEP_LABELS, "priority_labels": PRIORITY_LABELS}
+
+
+# --- the working calendar ---------------------------------------------------------------------
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+def calendar():
+    year_form = forms.CalendarYearForm(request.args)
+    year = _year(year_form)
+    form = forms.CalendarOverrideForm()
+    if request.method == "GET":
+        form.kind.data = forms.DAY_OFF
+
+    def run() -> ops.CalendarChange:
+        return ops.set_calendar_day(
+            form.day.data,
+            is_working_day=form.is_working_day,
+            reason=form.reason.data,
+            now=datetime.now(UTC),
+            actor=current_user._get_current_object(),
+        )
+
+    return _save(
+        form, "admin/calendar.html", run,
+        done=_calendar_done,
+        target=lambda c: url_for("admin.calendar", year=c.day.year) + f"#day-{c.day.isoformat()}",
+        year=year,
+        year_form=year_form,
+        days=queries.calendar_year(year, _locale()),
+        other_years={y: n for y, n in queries.override_years().items() if y != year},
+        first_year=ops.CALENDAR_YEARS[0],
+        last_year=ops.CALENDAR_YEARS[-1],
+        delete_form=forms.DeleteForm(),
+    )  # fmt: skip
+
+
+@bp.post("/calendar/<day>/delete")
+def calendar_delete(day: str):
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    exists = sa.select(CalendarOverride.id).where(CalendarOverride.day == when)
+    if db.session.scalar(exists) is None:
+        abort(404)
+    if not forms.DeleteForm().validate_on_submit():
+        abort(400)
+    change = ops.remove_calendar_day(
+        when, now=datetime.now(UTC), actor=current_user._get_current_object()
+    )
+    db.session.commit()
+    flash(_calendar_done(change))
+    return redirect(url_for("admin.calendar", year=when.year), code=303)
+
+
+def _calendar_done(change: ops.CalendarChange) -> str:
+    day = format_date(change.day, "dd/MM/yyyy")
+    if change.is_working_day is None:
+        what = _("Đã bỏ điều chỉnh ngày %(day)s; ngày này theo lịch quốc gia.", day=day)
+    elif change.is_working_day:
+        what = _("Đã ghi ngày %(day)s là ngày làm việc.", day=day)
+    else:
+        what = _("Đã ghi ngày %(day)s là ngày nghỉ.", day=day)
+    return what + " " + _("Số thời hạn đang tính đã thay đổi: %(n)d.", n=change.moved)
+
+
+def _year(form: forms.CalendarYearForm) -> int:
+    form.validate()  # a bad year is ignored: the current year is shown
+    year = form.year.data if not form.year.errors else None
+    if year is None or year not in ops.CALENDAR_YEARS:
+        year = _today().year
+        form.year.data = year
+    return year
 
 
 # --- the shape every form shares ------------------------------------------------------------
