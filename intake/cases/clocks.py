@@ -11,7 +11,13 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from intake.cases.models import Case, CaseClock, ClockStatus, CooperationRequest
+from intake.cases.models import (
+    Case,
+    CaseClock,
+    ClockStatus,
+    CooperationRequest,
+    ExtensionStatus,
+)
 from intake.core.calendar import WorkingCalendar, local_date
 from intake.core.clocks import ReminderLevel, clock_times, is_on_time, paused_working_days
 from intake.core.deadlines import Step
@@ -80,16 +86,28 @@ def reapply_policy(case: Case, steps, *, calendar: WorkingCalendar) -> None:
     sync_case(case)
 
 
-def end_clocks(case: Case, steps, *, now: datetime, cooperation_id: int | None = None) -> None:
+def end_clocks(
+    case: Case,
+    steps,
+    *,
+    now: datetime,
+    cooperation_id: int | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> None:
     """The steps are done: keep the verdict (on time or late) with the clock."""
     for clock in active_clocks(case):
         if clock.step in steps and (
             cooperation_id is None or clock.cooperation_request_id == cooperation_id
         ):
+            if clock.status is ClockStatus.PAUSED and calendar is not None:
+                # Time spent waiting for the citizen never counts against the office.
+                clock.paused_working_days += paused_working_days(calendar, clock.paused_at, now)
+                apply_times(clock, calendar)
             clock.status = ClockStatus.ENDED
             clock.ended_at = now
             clock.on_time = is_on_time(now, clock.due_at)
             clock.paused_at = None
+            _lapse_extension(clock)
     sync_case(case)
 
 
@@ -100,7 +118,14 @@ def stop_clocks(case: Case, steps, *, now: datetime) -> None:
             clock.status = ClockStatus.STOPPED
             clock.ended_at = now
             clock.paused_at = None
+            _lapse_extension(clock)
     sync_case(case)
+
+
+def _lapse_extension(clock: CaseClock) -> None:
+    """A request for more time on a clock that no longer runs is moot: close it as refused."""
+    if clock.extension_status is ExtensionStatus.REQUESTED:
+        clock.extension_status = ExtensionStatus.REFUSED
 
 
 def pause_clocks(case: Case, *, now: datetime) -> None:
@@ -141,7 +166,8 @@ def sync_case(case: Case) -> None:
     overall = current_clock(case, Step.OVERALL)
     case.triage_due_at = triage.due_at if triage else case.triage_due_at
     case.step_due_at = min((c.due_at for c in step_clocks), default=None)
-    case.overall_due_at = overall.due_at if overall else case.overall_due_at
+    # No running overall clock (answered, deferred, reopened): no expected answer date.
+    case.overall_due_at = overall.due_at if overall else None
 
 
 def open_clocks_query() -> sa.Select:

@@ -34,7 +34,12 @@ def record_event(
     details: dict[str, Any] | None = None,
     is_public: bool = False,
 ) -> CaseEvent:
-    """Append one event to ``case`` (which must be flushed) and chain it to the previous one."""
+    """Append one event to ``case`` (which must be flushed) and chain it to the previous one.
+
+    The case row is locked first (on PostgreSQL; SQLite writes one at a time anyway), so that
+    two requests adding events to the same case at once take turns instead of both choosing
+    the same sequence number."""
+    db.session.execute(sa.select(Case.id).where(Case.id == case.id).with_for_update())
     previous = db.session.execute(
         sa.select(CaseEvent.seq, CaseEvent.hash)
         .where(CaseEvent.case_id == case.id)

@@ -4,11 +4,13 @@ They take ``actor`` and ``now`` explicitly and are the only code that writes a c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -204,9 +206,15 @@ def find_tracked_case(reference_code: str, access_key: str) -> Case | None:
     case = db.session.scalar(sa.select(Case).where(Case.reference_code == reference_code))
     if case is None:
         # Spend the same time as a real check so that timing does not reveal existing codes.
-        check_password_hash(generate_password_hash("x", method=_key_hash_method()), access_key)
+        check_password_hash(_dummy_key_hash(_key_hash_method()), access_key)
         return None
     return case if check_password_hash(case.access_key_hash, access_key) else None
+
+
+@functools.cache
+def _dummy_key_hash(method: str) -> str:
+    """A hash to check against when the code does not exist, computed once per method."""
+    return generate_password_hash("no-such-key", method=method)
 
 
 def _key_hash_method() -> str:
@@ -351,6 +359,11 @@ def _transition(
     # loading the clocks below would otherwise autoflush it outside the check.
     _flush_checking_version(case)
     _apply_clock_change(case, CLOCK_CHANGES[action], now=now, calendar=calendar)
+    if to_state in FINAL_STATES or action in (Action.SUBMIT_ANSWER, Action.RETURN_TO_INTAKE):
+        # No more cooperation is needed on an item that is answered, returned or finished.
+        _cancel_open_cooperation(case, now=now)
+    if to_state in FINAL_STATES:
+        clocks.stop_clocks(case, frozenset(Step), now=now)
     return record_event(
         case,
         str(action),
@@ -367,11 +380,11 @@ def _transition(
 
 
 def _apply_clock_change(case, change, *, now, calendar) -> None:
-    if change.start is not None or change.resume:
-        # Only starting or moving a clock needs the calendar; load it if the caller had none.
+    if change.start is not None or change.resume or change.end:
+        # Starting, moving or judging a clock needs the calendar; load it if the caller had none.
         calendar = calendar or load_working_calendar()
     if change.end:
-        clocks.end_clocks(case, change.end, now=now)
+        clocks.end_clocks(case, change.end, now=now, calendar=calendar)
     if change.stop:
         clocks.stop_clocks(case, change.stop, now=now)
     if change.pause:
@@ -381,6 +394,13 @@ def _apply_clock_change(case, change, *, now, calendar) -> None:
     if change.start is not None:
         unit = case.lead_unit if change.start in (Step.ACCEPTANCE, Step.HANDLING) else None
         clocks.start_clock(case, change.start, now=now, calendar=calendar, unit=unit)
+
+
+def _cancel_open_cooperation(case: Case, *, now: datetime) -> None:
+    for request in case.cooperation_requests:
+        if request.status is CooperationStatus.OPEN:
+            request.status = CooperationStatus.CANCELLED
+    clocks.stop_clocks(case, (Step.COOPERATION,), now=now)
 
 
 def _touch(case: Case, *, now: datetime) -> None:
@@ -542,9 +562,10 @@ def mark_duplicate(
     if original.id == case.id:
         raise NotAllowed(_l("một phản ánh, kiến nghị không thể trùng với chính nó"))
     case.duplicate_of = original
-    message = str(
-        REJECT_REASON_TEMPLATES[RejectReason.DUPLICATE] % {"original": original.reference_code}
-    )
+    with force_locale(case.language):  # the citizen's language, not the officer's
+        message = str(REJECT_REASON_TEMPLATES[RejectReason.DUPLICATE]) % {
+            "original": original.reference_code
+        }
     _transition(
         case,
         Action.MARK_DUPLICATE,
@@ -619,6 +640,8 @@ def publish_answer(
     reviewer-confirmed redacted texts. The answer's public text is published either way."""
     _require(case, Action.PUBLISH_ANSWER, expected_version)
     published_answer = nfc(published_answer)
+    if not nfc(published_title):
+        raise NotAllowed(_l("tiêu đề công khai đang trống"))
     if not published_answer:
         raise NotAllowed(_l("nội dung trả lời công khai đang trống"))
     _transition(
@@ -631,7 +654,7 @@ def publish_answer(
         unit=case.lead_unit,
     )
     case.answered_at = now
-    case.published_title = nfc(published_title) or case.title
+    case.published_title = nfc(published_title)
     case.published_content = nfc(published_content) if case.consent_to_publish else None
     case.published_answer = published_answer
     case.published_at = now
@@ -820,7 +843,10 @@ def reply_cooperation(
     if result.rowcount != 1:
         raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
     db.session.refresh(request)
-    clocks.end_clocks(request.case, (Step.COOPERATION,), now=now, cooperation_id=request.id)
+    clocks.end_clocks(
+        request.case, (Step.COOPERATION,), now=now, cooperation_id=request.id,
+        calendar=load_working_calendar(),
+    )  # fmt: skip
     record_event(
         request.case,
         "reply_cooperation",
@@ -962,6 +988,7 @@ def provide_info(
             max_bytes=max_attachment_bytes,
         )
     case.search_text = case_search_text(case)
+    case.info_overdue_at = None
     if case.lead_unit:
         _notify_unit(case.lead_unit, case, "unit_info_provided", now=now)
 

@@ -68,8 +68,9 @@ CLOCK_CHANGES: dict[Action, ClockChange] = {
     Action.REQUEST_INFO: ClockChange(pause=True),
     Action.PROVIDE_INFO: ClockChange(resume=True),
     Action.ACCEPT: ClockChange(end=frozenset({Step.ACCEPTANCE}), start=Step.HANDLING),
+    # The acceptance step ends (the unit decided, in time or not); handling never finished.
     Action.RETURN_TO_INTAKE: ClockChange(
-        end=frozenset({Step.ACCEPTANCE, Step.HANDLING}), start=Step.TRIAGE
+        end=frozenset({Step.ACCEPTANCE}), stop=frozenset({Step.HANDLING}), start=Step.TRIAGE
     ),
     # Kept for study: no clock runs, and the item is reported apart, never as overdue.
     Action.DEFER: ClockChange(stop=frozenset({Step.HANDLING, Step.OVERALL, Step.COOPERATION})),

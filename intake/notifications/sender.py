@@ -63,7 +63,9 @@ def deliver_due(now: datetime, *, limit: int = 100) -> DeliveryReport:
                     connection = _open_connection()
                 connection.send(_to_mail(message))
             except TemporaryFailure as exc:
-                _retry_later(message, now, str(exc), report)
+                _retry_later(
+                    message, now, str(exc), report, count_attempt=not exc.server_unreachable
+                )
                 db.session.commit()
                 connection = _close(connection)
                 if exc.server_unreachable:
@@ -175,7 +177,21 @@ def _to_mail(message: OutboxMessage) -> Message:
     return mail_message
 
 
-def _retry_later(message: OutboxMessage, now: datetime, error: str, report: DeliveryReport):
+def _retry_later(
+    message: OutboxMessage, now: datetime, error: str, report: DeliveryReport, count_attempt: bool
+):
+    """Try again later. When the server could not be reached at all, the message itself did
+    nothing wrong: its attempts are not used up, so an outage of any length loses nothing."""
+    if not count_attempt:
+        message.last_error = error[:2000]
+        message.claimed_at = None
+        message.status = OutboxStatus.PENDING
+        message.next_attempt_at = now + timedelta(
+            seconds=current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
+        )
+        report.errors.append(error)
+        report.retried += 1
+        return
     message.attempts += 1
     message.last_error = error[:2000]
     message.claimed_at = None

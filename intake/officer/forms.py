@@ -3,6 +3,8 @@ so that acting on an item someone else changed meanwhile is refused instead of o
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -18,7 +20,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from intake.cases.labels import (
     CHANNEL_LABELS,
@@ -30,6 +39,7 @@ from intake.cases.labels import (
     STATE_LABELS,
 )
 from intake.cases.models import CaseKind, Channel, ContentClass
+from intake.core.calendar import LOCAL_TZ
 from intake.core.deadlines import Priority
 from intake.core.reasons import MANUAL_REJECT_REASONS, ReturnReason
 from intake.public.forms import SubmissionForm
@@ -50,8 +60,8 @@ class VersionedForm(BaseForm):
 
     @property
     def expected_version(self) -> int | None:
-        value = self.version.data
-        return int(value) if value and str(value).isdigit() else -1
+        value = str(self.version.data or "")
+        return int(value) if value.isdecimal() and len(value) <= 9 else -1
 
 
 class QueueFilterForm(BaseForm):
@@ -106,6 +116,11 @@ class RecordCaseForm(SubmissionForm):
         _l("Ngôn ngữ liên lạc với người gửi"),
         choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],
     )
+
+    def validate_received_on(self, field):
+        today = datetime.now(UTC).astimezone(LOCAL_TZ).date()
+        if field.data and not (date(2000, 1, 1) <= field.data <= today):
+            raise ValidationError(_l("Ngày nhận phải là một ngày đã qua."))
 
     @property
     def language_value(self) -> str:

@@ -23,7 +23,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -123,8 +123,8 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         unit_id=_int(form.unit_id.data),
         channel=_known(form.channel.data, Channel),
         priority=_known(form.priority.data, Priority),
-        received_from=None if form.received_from.errors else form.received_from.data,
-        received_to=None if form.received_to.errors else form.received_to.data,
+        received_from=None if form.received_from.errors else _plausible(form.received_from.data),
+        received_to=None if form.received_to.errors else _plausible(form.received_to.data),
     )
     page = db.paginate(
         queries.queue(current_user, tab, filters), per_page=25, error_out=False, max_per_page=100
@@ -164,15 +164,21 @@ def record_case():
             submission.channel = Channel(form.channel.data)
             submission.national_code = form.national_code.data
             submission.received_at = _received_at(form.received_on.data)
-            result = ops.submit_case(
-                submission,
-                actor=current_user._get_current_object(),
-                now=_now(),
-                calendar=load_working_calendar(),
-                secret_key=current_app.config["SECRET_KEY"],
-                upload_dir=current_app.config["UPLOAD_DIR"],
-                max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
-            )
+            try:
+                result = ops.submit_case(
+                    submission,
+                    actor=current_user._get_current_object(),
+                    now=_now(),
+                    calendar=load_working_calendar(),
+                    secret_key=current_app.config["SECRET_KEY"],
+                    upload_dir=current_app.config["UPLOAD_DIR"],
+                    max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
+                )
+            except ops.SubmissionError as exc:
+                getattr(form, exc.field).errors.append(_("Vui lòng kiểm tra lại thông tin này."))
+                return render_template(
+                    "officer/record_case.html", form=form, procedures=choices.procedure_options()
+                ), 422
             db.session.commit()
             flash(
                 _(
@@ -376,8 +382,10 @@ def _act(
         db.session.rollback()
         flash(_("Không thể thực hiện thao tác này ở tình trạng hiện tại của hồ sơ."), "warning")
     except ops.NotAllowed as exc:
+        # Shown with the form as it was filled in, so that nothing typed is lost.
         db.session.rollback()
         flash(_("Không thực hiện được: %(reason)s", reason=_explain(exc)), "warning")
+        return _render_detail(db.session.get(Case, case_id), 422, **{form_name: form})
     except RejectedUpload as exc:
         db.session.rollback()
         flash(_("Tệp “%(name)s” không được chấp nhận.", name=exc.filename), "warning")
@@ -437,7 +445,12 @@ def assign(case_id: int):
 def reject(case_id: int):
     def run(case, form, now):
         reason = RejectReason(form.reason.data)
-        message = form.message.data or str(REJECT_REASON_TEMPLATES[reason])
+        if not form.message.data:
+            # The citizen reads it: in the language they wrote in, not the officer's.
+            with force_locale(case.language):
+                message = str(REJECT_REASON_TEMPLATES[reason])
+        else:
+            message = form.message.data
         ops.reject_case(
             case, actor=_me(), now=now, expected_version=form.expected_version,
             reason=reason, message=message,
@@ -700,6 +713,9 @@ def publish(case_id: int):
             )
         )
         return _render_review(case, form, 422)
+    if not form.published_title.data.strip():
+        form.published_title.errors.append(_("Vui lòng nhập thông tin này."))
+        return _render_review(case, form, 422)
     try:
         ops.publish_answer(
             case, actor=_me(), now=_now(), expected_version=form.expected_version,
@@ -710,11 +726,12 @@ def publish(case_id: int):
         db.session.commit()
     except (ops.StaleCase, InvalidTransition):
         db.session.rollback()
-        flash(
-            _stale_message(),
-            "warning",
-        )
+        flash(_stale_message(), "warning")
         return redirect(url_for("officer.case_detail", case_id=case_id), code=303)
+    except ops.NotAllowed as exc:
+        db.session.rollback()
+        form.confirm_redaction.errors.append(str(exc))
+        return _render_review(db.session.get(Case, case_id), form, 422)
     flash(_("Đã duyệt, gửi kết quả cho người gửi và công khai."))
     return redirect(url_for("officer.case_detail", case_id=case_id), code=303)
 
@@ -759,7 +776,16 @@ def _known(value, enum_cls) -> str:
 
 
 def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A database id from user input, or None: decimal digits only (not "²"), in range."""
+    text = str(value or "")
+    if not text.isdecimal() or len(text) > 9:
+        return None
+    return int(text)
+
+
+def _plausible(day):
+    """Dates outside 2000-2100 in a filter are typing errors, not a reason to fail."""
+    return day if day is not None and 2000 <= day.year <= 2100 else None
 
 
 # --- extensions (gia hạn) -------------------------------------------------------------------

@@ -239,3 +239,22 @@ def test_due_date_changed_events_are_internal(app, staff):
     )
     event = db.session.scalar(sa.select(CaseEvent).where(CaseEvent.kind == "due_date_changed"))
     assert event is not None and not event.is_public
+
+
+def test_refusing_an_item_waiting_for_the_citizen_leaves_no_clock_running(staff):
+    """The unit asked the citizen, who never answered; intake refuses with that reason.
+    Every clock stops, and the wait does not count against the office."""
+    case = advance(submit(TUESDAY), State.IN_PROGRESS, staff, TUESDAY)
+    ops.request_cooperation(case, actor=staff.handler, now=TUESDAY, units=[staff.coop_handler.unit],
+                            question="Ý kiến?", calendar=CAL)  # fmt: skip
+    ops.request_info(case, actor=staff.handler, now=TUESDAY + timedelta(days=1),
+                     expected_version=None, message="Bổ sung?")  # fmt: skip
+    from intake.core.reasons import RejectReason
+
+    ops.reject_case(case, actor=staff.intake, now=TUESDAY + timedelta(days=28),
+                    expected_version=None, reason=RejectReason.NO_REPLY_TO_INFO_REQUEST,
+                    message="Không bổ sung.")  # fmt: skip
+    assert [c for c in case.clocks if c.status in (ClockStatus.RUNNING, ClockStatus.PAUSED)] == []
+    overall = clock(case, Step.OVERALL)
+    assert overall.on_time is True  # 27 days waiting for the citizen are not the office's
+    assert all(r.status == "cancelled" for r in case.cooperation_requests)

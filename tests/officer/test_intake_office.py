@@ -100,7 +100,8 @@ def test_transfer_and_duplicate(org, app, now):
     db.session.commit()
     intake = signed_in(app, staff.intake)
     bad = act(intake, copy.id, "duplicate", original_code="PAKN-2026-ZZZZ-ZZZZ")
-    assert bad.status_code == 303
+    assert bad.status_code == 422  # shown again, with the code typed and the reason
+    assert "PAKN-2026-ZZZZ-ZZZZ" in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Case, copy.id).state is State.RECEIVED
     act(intake, copy.id, "duplicate", original_code=original.reference_code.lower())
@@ -170,3 +171,23 @@ def test_extension_through_the_pages(org, app, now):
     assert handling.extension_working_days == 5
     page = handler.get(f"/officer/cases/{case.id}").get_data(as_text=True)
     assert "+5 ngày gia hạn" in page and "Đề nghị gia hạn xử lý" not in page.split("Thao tác")[1]
+
+
+def test_odd_input_in_queues_and_forms_is_not_a_500(org, app, now):
+    staff = make_staff()
+    case = submit(now)
+    db.session.commit()
+    intake = signed_in(app, staff.intake)
+    for query in ("field_id=%C2%B2", "unit_id=99999999999999999999999", "received_to=9999-12-31",
+                  "received_from=0001-01-01", "page=-1", "tab=%00"):  # fmt: skip
+        assert intake.get(f"/officer/intake?{query}").status_code == 200, query
+    page = intake.get(f"/officer/cases/{case.id}").get_data(as_text=True)
+    fields = form_fields(page, f"/officer/cases/{case.id}/request-info")
+    r = intake.post(f"/officer/cases/{case.id}/request-info",
+                    data={**fields, "version": "²", "message": "Bổ sung?"})  # fmt: skip
+    assert r.status_code == 303  # refused as a stale form, with a message
+    r = intake.post(f"/officer/cases/{case.id}/request-info",
+                    data={**fields, "message": "\x01\x02"})  # fmt: skip
+    assert r.status_code == 422
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).state is State.RECEIVED
