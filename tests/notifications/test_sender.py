@@ -177,3 +177,18 @@ def test_a_long_outage_loses_nothing(app):
     finally:
         controller.stop()
     assert len(sink.messages) == len(ids) and set(statuses()) == {OutboxStatus.SENT}
+
+
+def test_long_vietnamese_subjects_keep_their_spaces(app, smtp):
+    subject = "[PAKN] Nhắc việc: 12 hồ sơ đã dùng một nửa thời hạn của bước xử lý tại đơn vị"
+    db.session.add(
+        OutboxMessage(recipient="don.vi@example.com", subject=subject, body_text="Nội dung",
+                      body_html="<p>Nội dung</p>", template="test", next_attempt_at=T0,
+                      created_at=T0)
+    )  # fmt: skip
+    db.session.commit()
+    assert deliver_due(T0).sent == 1
+    [(_, message)] = smtp.messages
+    assert message["subject"] == subject
+    assert message.get_body(preferencelist=("plain",)).get_content().strip() == "Nội dung"
+    assert "Tiếp nhận PAKN" in str(message["from"])
