@@ -93,8 +93,10 @@ def end_clocks(
     now: datetime,
     cooperation_id: int | None = None,
     calendar: WorkingCalendar | None = None,
-) -> None:
-    """The steps are done: keep the verdict (on time or late) with the clock."""
+) -> list[CaseClock]:
+    """The steps are done: keep the verdict (on time or late) with the clock. Returns the
+    clocks it ended, so that the event recording the step can carry their verdicts too."""
+    ended = []
     for clock in active_clocks(case):
         if clock.step in steps and (
             cooperation_id is None or clock.cooperation_request_id == cooperation_id
@@ -108,7 +110,16 @@ def end_clocks(
             clock.on_time = is_on_time(now, clock.due_at)
             clock.paused_at = None
             _lapse_extension(clock)
+            ended.append(clock)
     sync_case(case)
+    return ended
+
+
+def verdicts(ended: list[CaseClock]) -> list[dict]:
+    """The verdicts as event details: plain values, fixed when the step ended."""
+    return [
+        {"step": str(c.step), "due_at": c.due_at.isoformat(), "on_time": c.on_time} for c in ended
+    ]
 
 
 def stop_clocks(case: Case, steps, *, now: datetime) -> None:

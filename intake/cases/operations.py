@@ -358,7 +358,11 @@ def _transition(
     # Write the case first: its versioned UPDATE is where a concurrent change shows up, and
     # loading the clocks below would otherwise autoflush it outside the check.
     _flush_checking_version(case)
-    _apply_clock_change(case, CLOCK_CHANGES[action], now=now, calendar=calendar)
+    ended = _apply_clock_change(case, CLOCK_CHANGES[action], now=now, calendar=calendar)
+    if ended:
+        # On time or late is decided here and kept with the event: reports read it, and
+        # never recompute history from today's calendar.
+        details = {**(details or {}), "clocks": clocks.verdicts(ended)}
     if to_state in FINAL_STATES or action in (Action.SUBMIT_ANSWER, Action.RETURN_TO_INTAKE):
         # No more cooperation is needed on an item that is answered, returned or finished.
         _cancel_open_cooperation(case, now=now)
@@ -379,12 +383,13 @@ def _transition(
     )
 
 
-def _apply_clock_change(case, change, *, now, calendar) -> None:
+def _apply_clock_change(case, change, *, now, calendar) -> list:
     if change.start is not None or change.resume or change.end:
         # Starting, moving or judging a clock needs the calendar; load it if the caller had none.
         calendar = calendar or load_working_calendar()
+    ended = []
     if change.end:
-        clocks.end_clocks(case, change.end, now=now, calendar=calendar)
+        ended = clocks.end_clocks(case, change.end, now=now, calendar=calendar)
     if change.stop:
         clocks.stop_clocks(case, change.stop, now=now)
     if change.pause:
@@ -394,6 +399,7 @@ def _apply_clock_change(case, change, *, now, calendar) -> None:
     if change.start is not None:
         unit = case.lead_unit if change.start in (Step.ACCEPTANCE, Step.HANDLING) else None
         clocks.start_clock(case, change.start, now=now, calendar=calendar, unit=unit)
+    return ended
 
 
 def _cancel_open_cooperation(case: Case, *, now: datetime) -> None:
@@ -843,7 +849,7 @@ def reply_cooperation(
     if result.rowcount != 1:
         raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
     db.session.refresh(request)
-    clocks.end_clocks(
+    ended = clocks.end_clocks(
         request.case, (Step.COOPERATION,), now=now, cooperation_id=request.id,
         calendar=load_working_calendar(),
     )  # fmt: skip
@@ -854,7 +860,7 @@ def reply_cooperation(
         now=now,
         unit=request.unit,
         note=reply,
-        details={"cooperation_request_id": request.id},
+        details={"cooperation_request_id": request.id, "clocks": clocks.verdicts(ended)},
     )
 
 

@@ -258,3 +258,16 @@ def test_refusing_an_item_waiting_for_the_citizen_leaves_no_clock_running(staff)
     overall = clock(case, Step.OVERALL)
     assert overall.on_time is True  # 27 days waiting for the citizen are not the office's
     assert all(r.status == "cancelled" for r in case.cooperation_requests)
+
+
+def test_the_verdict_is_kept_with_the_event_that_ended_the_step(staff):
+    case = submit(TUESDAY)
+    ops.assign_case(case, actor=staff.intake, now=TUESDAY + timedelta(days=10),
+                    expected_version=None, lead_unit=staff.lead_unit, cooperating_units=[],
+                    note=None, calendar=CAL)  # fmt: skip
+    event = case.events[-1]
+    assert event.kind == "assign"
+    [verdict] = event.details["clocks"]
+    assert verdict == {
+        "step": "triage", "due_at": clock(case, Step.TRIAGE).due_at.isoformat(), "on_time": False,
+    }  # fmt: skip
