@@ -323,6 +323,14 @@ def _require(case: Case, action: Action, expected_version: int | None = None) ->
     next_state(case.state, action, origin=case.state_before_info)
 
 
+def _required_text(value: str | None, missing: str) -> str:
+    """The text in its stored form (NFC, trimmed), or NotAllowed with ``missing``."""
+    text = nfc(value)
+    if not text:
+        raise NotAllowed(missing)
+    return text
+
+
 def check_version(case: Case, expected_version: int | None) -> None:
     """The form carried the version the officer saw; acting on a newer one is refused."""
     if expected_version is not None and case.version != expected_version:
@@ -544,9 +552,7 @@ def reject_case(
 ) -> None:
     """Refuse at triage with a legal reason; the citizen is told why and where to go."""
     _require(case, Action.REJECT, expected_version)
-    message = nfc(message)
-    if not message:
-        raise NotAllowed(_l("cần nêu lý do để thông báo cho người gửi"))
+    message = _required_text(message, _l("cần nêu lý do để thông báo cho người gửi"))
     _transition(
         case,
         Action.REJECT,
@@ -617,9 +623,7 @@ def request_info(
 ) -> None:
     """Ask the citizen for more; the clocks pause until they answer (DOMAIN.md §4)."""
     _require(case, Action.REQUEST_INFO, expected_version)
-    message = nfc(message)
-    if not message:
-        raise NotAllowed(_l("cần nêu thông tin cần bổ sung"))
+    message = _required_text(message, _l("cần nêu thông tin cần bổ sung"))
     _transition(
         case,
         Action.REQUEST_INFO,
@@ -683,9 +687,7 @@ def return_for_rework(
     calendar: WorkingCalendar,
 ) -> None:
     _require(case, Action.RETURN_FOR_REWORK, expected_version)
-    reason = nfc(reason)
-    if not reason:
-        raise NotAllowed(_l("cần nêu nội dung cần hoàn thiện"))
+    reason = _required_text(reason, _l("cần nêu nội dung cần hoàn thiện"))
     _transition(
         case,
         Action.RETURN_FOR_REWORK,
@@ -733,9 +735,7 @@ def return_to_intake(
 ) -> None:
     """Send back (e.g. không đúng thẩm quyền); a third bounce flags the item for intake."""
     _require(case, Action.RETURN_TO_INTAKE, expected_version)
-    note = nfc(note)
-    if not note:
-        raise NotAllowed(_l("cần giải thích lý do trả lại"))
+    note = _required_text(note, _l("cần giải thích lý do trả lại"))
     unit = case.lead_unit
     _transition(
         case,
@@ -772,9 +772,7 @@ def assign_handler(
 
 def add_note(case: Case, *, actor: User, now: datetime, text: str) -> None:
     """An internal note: never shown to the citizen, never published."""
-    text = nfc(text)
-    if not text:
-        raise NotAllowed(_l("ghi chú trống"))
+    text = _required_text(text, _l("ghi chú trống"))
     record_event(case, "note", actor=actor, now=now, note=text, unit=actor.unit)
 
 
@@ -830,9 +828,7 @@ def _open_cooperation(case, unit, *, actor, now, question, calendar) -> Cooperat
 def reply_cooperation(
     request: CooperationRequest, *, actor: User, now: datetime, reply: str
 ) -> None:
-    reply = nfc(reply)
-    if not reply:
-        raise NotAllowed(_l("ý kiến trống"))
+    reply = _required_text(reply, _l("ý kiến trống"))
     if request.status is not CooperationStatus.OPEN:
         raise NotAllowed(_l("đề nghị phối hợp này đã được trả lời"))
     # Conditional update: of two officers replying at once, one wins, the other is told.
@@ -869,9 +865,7 @@ def defer_case(
 ) -> None:
     """Keep a regulation-content item for further study (Art. 14.2b); its clocks stop."""
     _require(case, Action.DEFER, expected_version)
-    reason = nfc(reason)
-    if not reason:
-        raise NotAllowed(_l("cần nêu lý do"))
+    reason = _required_text(reason, _l("cần nêu lý do"))
     if case.content_class is not ContentClass.REGULATION:
         raise NotAllowed(_l("chỉ nội dung về quy định hành chính mới được tiếp tục nghiên cứu"))
     _transition(
@@ -1037,9 +1031,7 @@ def request_reconsideration(
 ) -> None:
     """Reopen once, within the window: back to the unit with a new handling clock."""
     _require(case, Action.REOPEN)
-    reason = nfc(reason)
-    if not reason:
-        raise NotAllowed(_l("cần nêu điểm chưa thỏa đáng"))
+    reason = _required_text(reason, _l("cần nêu điểm chưa thỏa đáng"))
     if case.reconsideration_count >= max_reconsiderations:
         raise NotAllowed(_l("đã sử dụng quyền đề nghị xem xét lại"))
     if case.answered_at is None or now > calendar.due_at(case.answered_at, window_working_days):
@@ -1084,9 +1076,7 @@ def request_extension(
     clock = clocks.current_clock(case, Step.HANDLING)
     if clock is None:
         raise NotAllowed(_l("chỉ gia hạn được khi hồ sơ đang xử lý"))
-    reason = nfc(reason)
-    if not reason:
-        raise NotAllowed(_l("cần nêu lý do gia hạn"))
+    reason = _required_text(reason, _l("cần nêu lý do gia hạn"))
     max_extensions, max_days = extension_limits(case.priority, case.field_id)
     if any(c.extension_status is ExtensionStatus.REQUESTED for c in case.clocks):
         raise NotAllowed(_l("đã có đề nghị gia hạn đang chờ quyết định"))
