@@ -1,0 +1,27 @@
+"""Error pages: friendly, in the visitor's language, and never a stack trace."""
+
+from intake import create_app
+
+
+def test_an_unexpected_error_shows_an_apology_and_rolls_back(database_url, tmp_path):
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "t",
+         "UPLOAD_DIR": str(tmp_path), "PROPAGATE_EXCEPTIONS": False}
+    )  # fmt: skip
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    response = app.test_client().get("/boom")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Hệ thống đang gặp sự cố" in html
+    assert "secret internal detail" not in html and "Traceback" not in html
+
+
+def test_not_found_in_english(client):
+    client.get("/?lang=en")
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
