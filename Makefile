@@ -44,7 +44,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o intake/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --ignore-dirs ".* .venv" -o intake/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i intake/translations/messages.pot -d intake/translations --no-fuzzy-matching
 
 clean:

@@ -71,7 +71,10 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     ACCESS_KEY_HASH_METHOD = "pbkdf2:sha256:60000"
-    TRACK_FAILURE_LIMIT = "5 per minute;20 per hour"
+    # Failed tracking attempts: per item (guessing one key) and per address. The per-address
+    # limit is generous because mobile networks put many citizens behind one address.
+    TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"
+    TRACK_FAILURE_LIMIT = "30 per minute;200 per hour"
     LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
 
     # Citizens may ask once for reconsideration within this many working days of the answer.

@@ -80,7 +80,7 @@ SUBMITTER_TYPE_LABELS = {
 EVENT_LABELS = {
     "submit": _l("Tiếp nhận phản ánh, kiến nghị"),
     "classify": _l("Phân loại"),
-    "assign": _l("Chuyển đơn vị xử lý"),
+    "assign": _l("Đã chuyển đơn vị xử lý"),
     "reject": _l("Không tiếp nhận"),
     "mark_duplicate": _l("Xác định trùng lặp"),
     "transfer_out": _l("Chuyển cơ quan có thẩm quyền"),

@@ -912,6 +912,8 @@ def save_answer(
     check_version(case, expected_version)
     if case.state is not State.IN_PROGRESS:
         raise InvalidTransition(case.state, Action.SUBMIT_ANSWER)
+    if not (nfc(public_text) or nfc(letter) or upload is not None):
+        raise NotAllowed(_l("dự thảo trả lời đang trống"))
     _touch(case, now=now)
     case.answer_public_text = nfc(public_text) or None
     case.answer_letter = nfc(letter) or None

@@ -49,6 +49,7 @@ def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
     query = sa.select(Case).where(visible_filter(user))
     query = query.where(_tab_condition(user, tab))
     return _apply_filters(query, filters).order_by(
+        sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
         sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
         Case.received_at,
@@ -138,12 +139,14 @@ def published_cases(q: str = "", field_id: int | None = None, unit_id: int | Non
 
 
 def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of ``text`` (folded: no diacritics) appears in the folded ``column``.
+    """Every word of ``text`` (folded: no diacritics) starts a word of the folded ``column``:
+    "nguyen van an" finds "Nguyễn Văn An", and "an" does not match inside "nhận".
 
     A LIKE over a folded copy works the same on SQLite and PostgreSQL; %, _ and the escape
     character typed by a user are matched literally."""
+    padded = sa.literal(" ").concat(column)
     conditions = []
     for word in fold(text).split()[:8]:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(column.like(f"%{escaped}%", escape="\\"))
+        conditions.append(padded.like(f"% {escaped}%", escape="\\"))
     return conditions

@@ -17,7 +17,10 @@ def nfc(text: str | None) -> str:
 
 
 def fold(text: str | None) -> str:
-    """The search key: decomposed, combining marks dropped, đ to d, lower case, spaces squeezed."""
+    """The search key: decomposed, combining marks dropped, đ to d, lower case, punctuation
+    turned into spaces and spaces squeezed, so that words can be matched from their start."""
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_D_MAP))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(
+        ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch)
+    )
     return " ".join(stripped.lower().split())

@@ -95,6 +95,7 @@ class RecordCaseForm(SubmissionForm):
     channel = SelectField(
         _l("Kênh tiếp nhận"),
         choices=_choices(CHANNEL_LABELS, [c for c in Channel if c is not Channel.WEB]),
+        default=Channel.PHONE.value,  # the most frequent, and the one recorded in a hurry
         validators=[InputRequired(REQUIRED)],
     )
     received_on = DateField(

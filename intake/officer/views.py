@@ -385,6 +385,7 @@ def _act(
         # Shown with the form as it was filled in, so that nothing typed is lost.
         db.session.rollback()
         flash(_("Không thực hiện được: %(reason)s", reason=_explain(exc)), "warning")
+        form.form_errors.append(_explain(exc))  # opens the form's panel, with what was typed
         return _render_detail(db.session.get(Case, case_id), 422, **{form_name: form})
     except RejectedUpload as exc:
         db.session.rollback()

@@ -100,6 +100,10 @@ def submit():
                 return redirect(url_for("public.receipt"), code=303)
     elif form.is_submitted() and not form.submission_token.data:
         form.submission_token.data = secrets.token_urlsafe(32)
+    chose_files = any(f and f.filename for f in form.attachments.data or [])
+    if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
+        # Browsers never re-send chosen files with a form shown again: say so, next to them.
+        form.attachments.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))
 
     status = 422 if form.is_submitted() else 200
     return render_template("public/submit.html", form=form, procedures=procedures), status
@@ -125,12 +129,23 @@ def _track_failed(response) -> bool:
     return bool(g.get("track_failed"))
 
 
+def _tracked_code() -> str:
+    return "code:" + normalise_reference_code(request.form.get("reference_code", ""))[:40]
+
+
 @bp.route("/track", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["TRACK_FAILURE_LIMIT"],
     methods=["POST"],
     deduct_when=_track_failed,
     scope="track-failures",
+)
+@limiter.limit(
+    lambda: current_app.config["TRACK_CODE_FAILURE_LIMIT"],
+    key_func=_tracked_code,
+    methods=["POST"],
+    deduct_when=_track_failed,
+    scope="track-code-failures",
 )
 def track():
     form = TrackForm()

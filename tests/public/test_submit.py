@@ -239,3 +239,10 @@ def test_malformed_requests_never_produce_a_500(org, client, submit_form):
     assert client.get("/receipt?x=%ff").status_code in (200, 302)
     assert client.get("/track/%00").status_code in (302, 404)
     assert client.get("/does-not-exist").status_code == 404
+
+
+def test_chosen_files_are_asked_for_again_when_another_field_is_wrong(org, submit_form):
+    html = submit_form(
+        valid_submission(phone="123"), files=[(io.BytesIO(PDF), "don.pdf")]
+    ).get_data(as_text=True)
+    assert field_errors(html, "attachments") == ["Vui lòng chọn lại các tệp đính kèm."]

@@ -48,7 +48,7 @@ def test_the_item_page_is_closed_without_the_key(org, app, client, submit_form):
     assert response.headers["Location"].endswith("/track")
 
 
-def test_repeated_failures_from_one_address_are_refused(org, app, client, submit_form):
+def test_repeated_failures_on_one_item_are_refused(org, app, client, submit_form):
     code, key = submitted(client, submit_form)
     attacker = app.test_client()
     statuses = [track(attacker, code, f"AAAAA-AAAA{i}").status_code for i in range(7)]
@@ -71,3 +71,19 @@ def test_forgetting_closes_the_item_on_this_device(org, client, submit_form):
     form = hidden_inputs(client.get(f"/track/{code}").get_data(as_text=True))
     client.post("/track/forget", data=form)
     assert client.get(f"/track/{code}").status_code == 302
+
+
+def test_many_failures_from_one_address_are_refused_too(org, app):
+    app.config["TRACK_FAILURE_LIMIT"] = "8 per minute"
+    visitor = app.test_client()
+    statuses = [track(visitor, f"PAKN-2026-AAAA-AA{i:02d}", "AAAAA-AAAAA").status_code
+                for i in range(10)]  # fmt: skip
+    assert statuses[:8] == [422] * 8 and statuses[8:] == [429, 429]
+
+
+def test_one_persons_typos_do_not_lock_out_another_item(org, app, client, submit_form):
+    code, key = submitted(client, submit_form)
+    shared_address = app.test_client()
+    for i in range(6):
+        track(shared_address, "PAKN-2026-BBBB-BBBB", f"AAAAA-AAAA{i}")
+    assert track(shared_address, code, key).status_code == 303
