@@ -343,7 +343,6 @@ def _transition(
     *,
     actor: Actor,
     now: datetime,
-    expected_version: int | None,
     is_public: bool,
     reason_code: str | None = None,
     note: str | None = None,
@@ -355,7 +354,6 @@ def _transition(
     ``intake.core.deadlines``) and record the event. The version the officer saw is
     checked by ``_require`` at the top of each verb, before anything is modified: any query
     after a modification autoflushes and bumps the version in this very transaction."""
-    del expected_version  # checked by the caller's _require, see above
     from_state = case.state
     to_state = next_state(case.state, action, origin=case.state_before_info)
     case.state = to_state
@@ -528,7 +526,6 @@ def assign_case(
         Action.ASSIGN,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         unit=lead_unit,
         note=nfc(note) or None,
@@ -558,7 +555,6 @@ def reject_case(
         Action.REJECT,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         reason_code=str(reason),
         note=message,
@@ -583,7 +579,6 @@ def mark_duplicate(
         Action.MARK_DUPLICATE,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         reason_code=str(RejectReason.DUPLICATE),
         note=message,
@@ -611,7 +606,6 @@ def transfer_out(
         Action.TRANSFER_OUT,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         details={"agency": agency, "letter_number": letter_number},
     )
@@ -629,7 +623,6 @@ def request_info(
         Action.REQUEST_INFO,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         note=message,
     )
@@ -659,7 +652,6 @@ def publish_answer(
         Action.PUBLISH_ANSWER,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
     )
@@ -693,7 +685,6 @@ def return_for_rework(
         Action.RETURN_FOR_REWORK,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=False,
         note=reason,
         unit=case.lead_unit,
@@ -715,7 +706,6 @@ def accept_case(
         Action.ACCEPT,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
         calendar=calendar,
@@ -742,7 +732,6 @@ def return_to_intake(
         Action.RETURN_TO_INTAKE,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=False,
         reason_code=str(reason),
         note=note,
@@ -873,7 +862,6 @@ def defer_case(
         Action.DEFER,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         note=reason,
         unit=case.lead_unit,
@@ -889,7 +877,6 @@ def resume_case(
         Action.RESUME,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
         calendar=calendar,
@@ -944,7 +931,6 @@ def submit_answer(
         Action.SUBMIT_ANSWER,
         actor=actor,
         now=now,
-        expected_version=expected_version,
         is_public=True,
         unit=case.lead_unit,
         details={"open_cooperation_requests": len(open_requests)},
@@ -975,7 +961,6 @@ def provide_info(
         Action.PROVIDE_INFO,
         actor="citizen",
         now=now,
-        expected_version=None,
         is_public=True,
         note=text or None,
         details={"attachments": len(uploads)},
@@ -1001,7 +986,6 @@ def withdraw_case(case: Case, *, now: datetime, reason: str | None) -> None:
         Action.WITHDRAW,
         actor="citizen",
         now=now,
-        expected_version=None,
         is_public=True,
         note=nfc(reason) or None,
     )
@@ -1043,7 +1027,6 @@ def request_reconsideration(
         Action.REOPEN,
         actor="citizen",
         now=now,
-        expected_version=None,
         is_public=True,
         note=reason,
         unit=case.lead_unit,
@@ -1058,7 +1041,7 @@ def request_reconsideration(
 
 def close_case(case: Case, *, now: datetime, actor: Actor = "system") -> None:
     """Final: after the rating, or when the reconsideration window has ended."""
-    _transition(case, Action.CLOSE, actor=actor, now=now, expected_version=None, is_public=True)
+    _transition(case, Action.CLOSE, actor=actor, now=now, is_public=True)
 
 
 # --- extensions and calendar changes --------------------------------------------------------

@@ -384,8 +384,8 @@ def _act(
     except ops.NotAllowed as exc:
         # Shown with the form as it was filled in, so that nothing typed is lost.
         db.session.rollback()
-        flash(_("Không thực hiện được: %(reason)s", reason=_explain(exc)), "warning")
-        form.form_errors.append(_explain(exc))  # opens the form's panel, with what was typed
+        flash(_("Không thực hiện được: %(reason)s", reason=str(exc)), "warning")
+        form.form_errors.append(str(exc))  # opens the form's panel, with what was typed
         return _render_detail(db.session.get(Case, case_id), 422, **{form_name: form})
     except RejectedUpload as exc:
         db.session.rollback()
@@ -399,10 +399,6 @@ def _stale_message() -> str:
     return _(
         "Hồ sơ vừa được người khác cập nhật. Vui lòng xem tình trạng hiện tại rồi thao tác lại."
     )
-
-
-def _explain(exc: Exception) -> str:
-    return str(exc)
 
 
 def _me() -> User:
