@@ -61,20 +61,32 @@ def _schema(tmp_path_factory):
             db.create_all()
             db.engine.dispose()
         return None
-    template = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    folder = tmp_path_factory.mktemp("schema")
+    template = folder / "template.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "TESTING": True})
     with app.app_context():
         db.create_all()
         db.engine.dispose()
-    return template
+    # A second template with the sample organisation already imported: most tests need it,
+    # and copying a file is much faster than importing the CSV files again for each test.
+    with_org = folder / "with-org.sqlite3"
+    shutil.copy(template, with_org)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{with_org}", "TESTING": True})
+    with app.app_context():
+        from intake.org.importer import import_org
+
+        import_org(DEMO_DATA)
+        db.session.commit()
+        db.engine.dispose()
+    return {"empty": template, "org": with_org}
 
 
 @pytest.fixture
-def database_url(_schema, tmp_path) -> str:
+def database_url(_schema, tmp_path, request) -> str:
     if TEST_DATABASE_URL:
         return TEST_DATABASE_URL
     path = tmp_path / "test.sqlite3"
-    shutil.copy(_schema, path)
+    shutil.copy(_schema["org" if "org" in request.fixturenames else "empty"], path)
     return f"sqlite:///{path}"
 
 
@@ -129,11 +141,14 @@ def client(app):
 
 @pytest.fixture
 def org(app):
-    """The sample organisation (units, fields, procedures), imported as a province would."""
+    """The sample organisation (units, fields, procedures), imported as a province would
+    (on SQLite it comes with the database file, imported once per run)."""
     from intake.org.importer import import_org
+    from intake.org.models import Unit
 
-    import_org(DEMO_DATA)
-    db.session.commit()
+    if not db.session.scalar(sa.select(sa.func.count(Unit.id))):
+        import_org(DEMO_DATA)
+        db.session.commit()
     return DEMO_DATA
 
 

@@ -207,8 +207,15 @@ def _write_fields(rows: list[Row]) -> None:
         record.name_en = row["name_en"]
         record.is_active = True
         db.session.add(record)
-        db.session.flush()
-        rule = db.session.scalar(sa.select(RoutingRule).where(RoutingRule.field_id == record.id))
+        fields[record.code] = record
+    db.session.flush()  # one flush for all fields: their ids are needed by the rules below
+    rules = {
+        r.field_id: r
+        for r in db.session.scalars(sa.select(RoutingRule).where(RoutingRule.field_id.is_not(None)))
+    }
+    for _, row in rows:
+        record = fields[row["code"]]
+        rule = rules.get(record.id)
         if row["lead_unit_code"]:
             rule = rule or RoutingRule(field_id=record.id)
             rule.unit_id = units[row["lead_unit_code"]].id
