@@ -133,6 +133,15 @@ def stop_clocks(case: Case, steps, *, now: datetime) -> None:
     sync_case(case)
 
 
+def pending_extension(case: Case) -> CaseClock | None:
+    """The clock whose extension request waits for the unit lead's decision, if any."""
+    return next((c for c in case.clocks if c.extension_status is ExtensionStatus.REQUESTED), None)
+
+
+def extensions_granted(case: Case) -> int:
+    return sum(1 for c in case.clocks if c.extension_status is ExtensionStatus.APPROVED)
+
+
 def _lapse_extension(clock: CaseClock) -> None:
     """A request for more time on a clock that no longer runs is moot: close it as refused."""
     if clock.extension_status is ExtensionStatus.REQUESTED:

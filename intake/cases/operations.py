@@ -1063,10 +1063,9 @@ def request_extension(
         raise NotAllowed(_l("chỉ gia hạn được khi hồ sơ đang xử lý"))
     reason = _required_text(reason, _l("cần nêu lý do gia hạn"))
     max_extensions, max_days = extension_limits(case.priority, case.field_id)
-    if any(c.extension_status is ExtensionStatus.REQUESTED for c in case.clocks):
+    if clocks.pending_extension(case) is not None:
         raise NotAllowed(_l("đã có đề nghị gia hạn đang chờ quyết định"))
-    granted = sum(1 for c in case.clocks if c.extension_status is ExtensionStatus.APPROVED)
-    if granted >= max_extensions:
+    if clocks.extensions_granted(case) >= max_extensions:
         raise NotAllowed(_l("hồ sơ đã được gia hạn tối đa số lần cho phép"))
     if not 1 <= working_days <= max_days:
         raise NotAllowed(_l("số ngày gia hạn phải từ 1 đến %(n)d ngày làm việc", n=max_days))
@@ -1092,7 +1091,7 @@ def decide_extension(
 ) -> None:
     """The unit lead (or a supervisor) approves or refuses; approval moves the due date."""
     check_version(case, expected_version)
-    clock = next((c for c in case.clocks if c.extension_status is ExtensionStatus.REQUESTED), None)
+    clock = clocks.pending_extension(case)
     if clock is None:
         raise NotAllowed(_l("không có đề nghị gia hạn nào đang chờ"))
     _touch(case, now=now)

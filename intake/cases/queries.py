@@ -142,11 +142,7 @@ def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
     """Every word of ``text`` (folded: no diacritics) starts a word of the folded ``column``:
     "nguyen van an" finds "Nguyễn Văn An", and "an" does not match inside "nhận".
 
-    A LIKE over a folded copy works the same on SQLite and PostgreSQL; %, _ and the escape
-    character typed by a user are matched literally."""
+    A LIKE over a folded copy works the same on SQLite and PostgreSQL. Folded words hold only
+    letters and digits, so %, _ or a backslash typed by a user never reach the pattern."""
     padded = sa.literal(" ").concat(column)
-    conditions = []
-    for word in fold(text).split()[:8]:
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(padded.like(f"% {escaped}%", escape="\\"))
-    return conditions
+    return [padded.like(f"% {word}%") for word in fold(text).split()[:8]]

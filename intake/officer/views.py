@@ -29,9 +29,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from intake.accounts.models import Role, User
+from intake.cases import clocks, queries
 from intake.cases import operations as ops
 from intake.cases import permissions as perms
-from intake.cases import queries
 from intake.cases.attachments import RejectedUpload, Upload, check_upload
 from intake.cases.labels import REJECT_REASON_TEMPLATES
 from intake.cases.models import Attachment, Case, Channel, CooperationRequest
@@ -253,13 +253,8 @@ def _render_detail(case: Case, status: int = 200, **bound_forms):
         action_forms["assign_handler"] = _handler_form(case)
     if perms.can_review(user, case):
         action_forms["rework"] = forms.ReworkForm(version=case.version)
-    pending_extension = any(
-        c.extension_status and c.extension_status.value == "requested" for c in case.clocks
-    )
-    granted = sum(
-        1 for c in case.clocks if c.extension_status and c.extension_status.value == "approved"
-    )
-    may_extend = granted < extension_limits(case.priority, case.field_id)[0]
+    pending_extension = clocks.pending_extension(case) is not None
+    may_extend = clocks.extensions_granted(case) < extension_limits(case.priority, case.field_id)[0]
     if (
         perms.can_handle(user, case)
         and case.state is State.IN_PROGRESS

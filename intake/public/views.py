@@ -170,13 +170,7 @@ def track():
 
 @bp.get("/track/<code>")
 def track_case(code: str):
-    code = normalise_reference_code(code)
-    case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
-    if case is None or case.id not in session.get(_TRACKED, []):
-        # The same answer whether the code exists or not: only code + key open an item.
-        flash(_("Vui lòng nhập mã và mã tra cứu để xem tình trạng."))
-        return redirect(url_for("public.track"))
-    return _render_track_case(case)
+    return _render_track_case(_tracked_case(code))
 
 
 def _render_track_case(case: Case, bound: dict | None = None, status: int = 200):
@@ -189,10 +183,12 @@ def _render_track_case(case: Case, bound: dict | None = None, status: int = 200)
 
 
 def _tracked_case(code: str) -> Case:
-    """The case this browser has opened with its code and key; otherwise back to /track."""
+    """The case this browser has opened with its code and key; otherwise back to /track,
+    with the same answer whether the code exists or not: only code + key open an item."""
     code = normalise_reference_code(code)
     case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
     if case is None or case.id not in session.get(_TRACKED, []):
+        flash(_("Vui lòng nhập mã và mã tra cứu để xem tình trạng."))
         abort(redirect(url_for("public.track")))
     return case
 
