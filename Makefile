@@ -29,10 +29,10 @@ run: $(STAMP) translations
 
 ## test: the whole suite on SQLite, then on PostgreSQL when INTAKE_TEST_DATABASE_URL is set
 test: $(STAMP) translations
-	INTAKE_TEST_DATABASE_URL= $(BIN)/pytest -q
+	INTAKE_TEST_DATABASE_URL= $(BIN)/pytest -q -n auto
 	@if [ -n "$$INTAKE_TEST_DATABASE_URL" ]; then \
 	  echo "== again on $$INTAKE_TEST_DATABASE_URL"; \
-	  $(BIN)/pytest -q; \
+	  $(BIN)/pytest -q -n auto; \
 	fi
 
 ## bench: timings that tests must not assert on (shared machine: compare ratios in one run)

@@ -3,7 +3,9 @@ organisation, and a real SMTP server on loopback.
 
 The database is SQLite unless INTAKE_TEST_DATABASE_URL names another (PostgreSQL in CI).
 On SQLite each test gets a copy of a schema file made once; on PostgreSQL the schema is created
-once and every table is truncated before each test. Tests never reach beyond loopback.
+once and every table is truncated before each test. Either way the sample organisation is
+imported once per run and copied in for the tests that ask for it. Under pytest-xdist each
+worker has its own PostgreSQL database. Tests never reach beyond loopback.
 """
 
 from __future__ import annotations
@@ -51,16 +53,59 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+ORG_COPY_SCHEMA = "org_fixture"
+
+
+def _worker_database_url(worker_id: str) -> str:
+    """The PostgreSQL database of this pytest-xdist worker, created when missing."""
+    if worker_id == "master":
+        return TEST_DATABASE_URL
+    url = sa.engine.make_url(TEST_DATABASE_URL)
+    name = f"{url.database}_{worker_id}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        )
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _import_sample_org() -> None:
+    from intake.org.importer import import_org
+
+    import_org(DEMO_DATA)
+    db.session.commit()
+
+
 @pytest.fixture(scope="session")
-def _schema(tmp_path_factory):
-    """Create the schema once: a template SQLite file, or the tables on PostgreSQL."""
+def _schema(tmp_path_factory, worker_id):
+    """Create the schema once: template SQLite files, or the tables on PostgreSQL with a copy
+    of the sample organisation's rows kept aside in their own schema."""
     if TEST_DATABASE_URL:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL, "TESTING": True})
+        url = _worker_database_url(worker_id)
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
         with app.app_context():
+            db.session.execute(sa.text(f"DROP SCHEMA IF EXISTS {ORG_COPY_SCHEMA} CASCADE"))
+            db.session.commit()
             db.drop_all()
             db.create_all()
+            _import_sample_org()
+            db.session.execute(sa.text(f"CREATE SCHEMA {ORG_COPY_SCHEMA}"))
+            filled = []
+            for table in db.metadata.sorted_tables:
+                if db.session.scalar(sa.select(sa.func.count()).select_from(table)):
+                    db.session.execute(
+                        sa.text(
+                            f"CREATE TABLE {ORG_COPY_SCHEMA}.{table.name} AS TABLE {table.name}"
+                        )
+                    )
+                    filled.append(table.name)
+            db.session.commit()
             db.engine.dispose()
-        return None
+        return {"url": url, "org_tables": filled}
     folder = tmp_path_factory.mktemp("schema")
     template = folder / "template.sqlite3"
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{template}", "TESTING": True})
@@ -73,10 +118,7 @@ def _schema(tmp_path_factory):
     shutil.copy(template, with_org)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{with_org}", "TESTING": True})
     with app.app_context():
-        from intake.org.importer import import_org
-
-        import_org(DEMO_DATA)
-        db.session.commit()
+        _import_sample_org()
         db.engine.dispose()
     return {"empty": template, "org": with_org}
 
@@ -84,14 +126,33 @@ def _schema(tmp_path_factory):
 @pytest.fixture
 def database_url(_schema, tmp_path, request) -> str:
     if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
+        return _schema["url"]
     path = tmp_path / "test.sqlite3"
     shutil.copy(_schema["org" if "org" in request.fixturenames else "empty"], path)
     return f"sqlite:///{path}"
 
 
+def _reset_postgresql(with_org: bool, org_tables: list[str]) -> None:
+    """Empty every table, then copy the sample organisation back in when the test wants it
+    (a few INSERT … SELECT instead of parsing the CSV files again)."""
+    tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    if with_org:
+        for name in org_tables:
+            db.session.execute(
+                sa.text(f"INSERT INTO {name} SELECT * FROM {ORG_COPY_SCHEMA}.{name}")
+            )
+            db.session.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT max(id) FROM {name}))"
+                )
+            )
+    db.session.commit()
+
+
 @pytest.fixture
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, request, _schema):
     app = create_app(
         {
             "TESTING": True,
@@ -110,9 +171,7 @@ def app(database_url, tmp_path):
     app.test_client_class = IsolatedClient
     with app.app_context():
         if TEST_DATABASE_URL:
-            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
-            db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-            db.session.commit()
+            _reset_postgresql("org" in request.fixturenames, _schema["org_tables"])
         yield app
         db.session.remove()
         db.engine.dispose()
@@ -141,8 +200,9 @@ def client(app):
 
 @pytest.fixture
 def org(app):
-    """The sample organisation (units, fields, procedures), imported as a province would
-    (on SQLite it comes with the database file, imported once per run)."""
+    """The sample organisation (units, fields, procedures), imported as a province would.
+    It is imported once per run and copied in by ``database_url`` / ``app``; the import here
+    only serves a test that emptied the tables itself."""
     from intake.org.importer import import_org
     from intake.org.models import Unit
 
