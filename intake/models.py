@@ -18,9 +18,11 @@ from intake.org.models import (
     RoutingRule,
     Unit,
 )
+from intake.reports.models import BacklogSnapshot, ReportEntry, SnapshotDay
 
 __all__ = [
     "Attachment",
+    "BacklogSnapshot",
     "CalendarOverride",
     "Case",
     "CaseClock",
@@ -31,8 +33,10 @@ __all__ = [
     "Field",
     "OutboxMessage",
     "Procedure",
+    "ReportEntry",
     "Role",
     "RoutingRule",
+    "SnapshotDay",
     "Unit",
     "User",
 ]

@@ -51,6 +51,7 @@ from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit, UnitKind
 from intake.org.policies import extension_limits
+from intake.reports import recording as report_entries
 
 _DEFAULT_COOPERATION_QUESTION = _l("Đề nghị đơn vị phối hợp cho ý kiến về nội dung này.")
 
@@ -176,6 +177,7 @@ def submit_case(
             uploaded_by_id=getattr(actor, "id", None),
         )
     db.session.flush()
+    report_entries.count_received(case)
     record_event(
         case,
         "submit",
@@ -374,6 +376,8 @@ def _transition(
         _cancel_open_cooperation(case, now=now)
     if to_state in FINAL_STATES:
         clocks.stop_clocks(case, frozenset(Step), now=now)
+    # The reports' projection of this event, in the same transaction.
+    report_entries.count_transition(case, action, now=now, ended=ended, reason_code=reason_code)
     return record_event(
         case,
         str(action),
@@ -1001,6 +1005,7 @@ def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -
         raise NotAllowed(_l("điểm đánh giá phải từ 1 đến 5"))
     case.rating_score, case.rating_comment, case.rated_at = score, nfc(comment) or None, now
     case.updated_at = now
+    report_entries.count_rating(case, now=now)
     record_event(
         case, "rate", actor="citizen", now=now, details={"score": score}, note=case.rating_comment
     )

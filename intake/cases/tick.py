@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from intake.accounts.models import Role, User
 from intake.cases import operations as ops
@@ -38,6 +39,7 @@ from intake.notifications.models import OutboxMessage
 from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
+from intake.reports.recording import snapshot_taken, take_backlog_snapshot
 from intake.sqltypes import UTCDateTime
 
 #: A reminder lists at most this many items; more go in further messages.
@@ -58,12 +60,14 @@ class TickReport:
     digests: int = 0
     closed: int = 0
     flagged: int = 0
+    snapshot: bool = False
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
         return (
             f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
-            f"closed {self.closed}; flagged {self.flagged}"
+            f"closed {self.closed}; flagged {self.flagged}; "
+            f"backlog snapshot {'taken' if self.snapshot else 'none'}"
         )
 
 
@@ -71,12 +75,28 @@ def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
     report = TickReport()
     calendar = load_working_calendar()
     book = _AddressBook()
+    # First, so that the stock "open at 00:00" is read as soon after midnight as possible.
+    report.snapshot = _take_backlog_snapshot(now)
     for level in ReminderLevel:
         _send_reminders(level, now, batch_size, report, book)
     _send_digests(now, calendar, report, book)
     _close_answered(now, calendar, batch_size, report)
     _flag_silent_citizens(now, calendar, batch_size, report)
     return report
+
+
+def _take_backlog_snapshot(now: datetime) -> bool:
+    """Today's stock of open items, once: the reports read it for "open at 00:00 of …"."""
+    today = local_date(now)
+    if snapshot_taken(today):
+        return False
+    try:
+        take_backlog_snapshot(today, now=now)
+        db.session.commit()
+    except IntegrityError:  # another worker took it a moment ago
+        db.session.rollback()
+        return False
+    return True
 
 
 # --- reminders ------------------------------------------------------------------------------

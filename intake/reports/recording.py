@@ -1,0 +1,189 @@
+"""Writing the report entries and the nightly backlog snapshot (see ``models``).
+
+Called by the case operations in the same transaction as the event they project, so an entry
+exists exactly when its event does. Verdicts and handling times are copied from what the
+operation decided; nothing here recomputes the past from today's calendar.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+
+from intake.cases.models import Case, CaseClock, ClockStatus
+from intake.core.calendar import local_date, start_of_local_day
+from intake.core.deadlines import Step
+from intake.core.states import OPEN_STATES, Action, State
+from intake.extensions import db
+from intake.reports.models import BacklogSnapshot, Measure, ReportEntry, SnapshotDay
+
+#: The actions that count, and what they count as.
+ACTION_MEASURES: dict[Action, Measure] = {
+    Action.REJECT: Measure.REFUSED,
+    Action.MARK_DUPLICATE: Measure.REFUSED,
+    Action.TRANSFER_OUT: Measure.TRANSFERRED_OUT,
+    Action.WITHDRAW: Measure.WITHDRAWN,
+    Action.ASSIGN: Measure.ASSIGNED,
+    Action.PUBLISH_ANSWER: Measure.ANSWERED,
+    Action.REOPEN: Measure.REOPENED,
+    Action.RETURN_TO_INTAKE: Measure.BOUNCED,
+    Action.DEFER: Measure.DEFERRED,
+}
+
+
+def _entry(case: Case, measure: Measure, at: datetime, **values) -> ReportEntry:
+    entry = ReportEntry(
+        case_id=case.id,
+        measure=measure,
+        occurred_at=at,
+        occurred_on=local_date(at),
+        unit_id=case.lead_unit_id,
+        field_id=case.field_id,
+        channel=case.channel,
+        kind=case.kind,
+        content_class=case.content_class,
+        **values,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def count_received(case: Case) -> None:
+    """Counted on the day of receipt, even when an officer records a letter days later."""
+    _entry(case, Measure.RECEIVED, case.received_at)
+
+
+def count_rating(case: Case, *, now: datetime) -> None:
+    _entry(case, Measure.RATED, now, score=case.rating_score)
+
+
+def count_transition(
+    case: Case,
+    action: Action,
+    *,
+    now: datetime,
+    ended: list[CaseClock],
+    reason_code: str | None,
+) -> None:
+    """The entry for one transition, if it counts."""
+    measure = ACTION_MEASURES.get(action)
+    if measure is None:
+        return
+    if measure is Measure.ANSWERED:
+        _count_answer(case, now=now, ended=ended)
+        return
+    values = {}
+    if measure is Measure.REFUSED:
+        values["reason_code"] = "duplicate" if action is Action.MARK_DUPLICATE else reason_code
+    if measure in (Measure.REFUSED, Measure.TRANSFERRED_OUT):
+        values["on_time"] = _verdict(ended, Step.TRIAGE)
+    _entry(case, measure, now, **values)
+
+
+def _verdict(ended: list[CaseClock], step: Step) -> bool | None:
+    return next((c.on_time for c in ended if c.step is step), None)
+
+
+def _count_answer(case: Case, *, now: datetime, ended: list[CaseClock]) -> None:
+    """On time by the overall clock (received → answered). A reconsideration, or an item
+    taken back from deferral, has no overall clock running: its last handling clock decides."""
+    verdict_clock = next((c for c in ended if c.step is Step.OVERALL), None)
+    if verdict_clock is None:
+        verdict_clock = db.session.scalar(
+            sa.select(CaseClock)
+            .where(
+                CaseClock.case_id == case.id,
+                CaseClock.step == Step.HANDLING,
+                CaseClock.status == ClockStatus.ENDED,
+            )
+            .order_by(CaseClock.id.desc())
+            .limit(1)
+        )
+    started_at = _episode_start(case)
+    from intake.org.calendar import load_working_calendar  # the calendar of the answer's day
+
+    elapsed = load_working_calendar().working_days_between(local_date(started_at), local_date(now))
+    paused = verdict_clock.paused_working_days if verdict_clock else 0
+    values = {
+        "on_time": verdict_clock.on_time if verdict_clock else None,
+        "working_days": max(elapsed - paused, 0),
+    }
+    _entry(case, Measure.ANSWERED, now, **values)
+    _entry(case, Measure.PUBLISHED, now)
+
+
+def _episode_start(case: Case) -> datetime:
+    """Receipt, or the last reopening for an answer to a reconsideration."""
+    reopened_at = db.session.scalar(
+        sa.select(sa.func.max(ReportEntry.occurred_at)).where(
+            ReportEntry.case_id == case.id, ReportEntry.measure == Measure.REOPENED
+        )
+    )
+    return reopened_at or case.received_at
+
+
+# --- the backlog -------------------------------------------------------------------------
+
+_WAITING_FOR_OFFICE = sorted(OPEN_STATES - {State.DEFERRED, State.NEEDS_INFO})
+
+
+def overdue_condition(at: datetime):
+    """Open, waiting for the administration (not for the citizen, not deferred), and past a
+    running step's or the overall due date. Triage's due date only counts while in triage."""
+    return sa.and_(
+        Case.state.in_(_WAITING_FOR_OFFICE),
+        sa.or_(
+            Case.step_due_at < at,
+            Case.overall_due_at < at,
+            sa.and_(Case.state == State.RECEIVED, Case.triage_due_at < at),
+        ),
+    )
+
+
+def backlog_query(at: datetime) -> sa.Select:
+    """Open items now, grouped as the snapshot stores them, judged at ``at``."""
+    return (
+        sa.select(
+            Case.lead_unit_id,
+            Case.field_id,
+            Case.channel,
+            Case.kind,
+            sa.func.count(),
+            sa.func.sum(sa.case((overdue_condition(at), 1), else_=0)),
+            sa.func.sum(sa.case((Case.state == State.DEFERRED, 1), else_=0)),
+        )
+        .where(Case.state.in_(sorted(OPEN_STATES)))
+        .group_by(Case.lead_unit_id, Case.field_id, Case.channel, Case.kind)
+    )
+
+
+def take_backlog_snapshot(day: date, *, now: datetime) -> bool:
+    """Store the backlog as at 00:00 of ``day`` (the tick calls this just after midnight).
+    Returns False when the day was already taken."""
+    if snapshot_taken(day):
+        return False
+    db.session.add(SnapshotDay(taken_on=day, taken_at=now))
+    db.session.flush()  # a concurrent worker's insert of the same day fails here
+    at = start_of_local_day(day)
+    snapshot = backlog_query(at)
+    db.session.execute(
+        sa.insert(BacklogSnapshot).from_select(
+            [
+                "taken_on",
+                "unit_id",
+                "field_id",
+                "channel",
+                "kind",
+                "open_count",
+                "overdue_count",
+                "deferred_count",
+            ],
+            sa.select(sa.literal(day, sa.Date), *snapshot.subquery().c),
+        )
+    )
+    return True
+
+
+def snapshot_taken(day: date) -> bool:
+    return db.session.get(SnapshotDay, day) is not None
