@@ -43,16 +43,51 @@ def import_org_command(directory: Path) -> None:
 
 @intake_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when units already exist.")
-def demo_command(if_empty: bool) -> None:
-    """Build the sample province (modelled on Sóc Trăng, 2022), accounts and sample items."""
+@click.option(
+    "--items",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Also generate this many items with their histories (bulk inserts).",
+)
+@click.option(
+    "--years", type=click.FloatRange(0.1, 20), default=5.0, show_default=True,
+    help="Spread the generated items over this many years up to today.",
+)  # fmt: skip
+def demo_command(if_empty: bool, items: int | None, years: float) -> None:
+    """Build the sample province (modelled on Sóc Trăng, 2022), accounts and sample items;
+    with --items, add that many generated items (the sample province is built first if the
+    database is empty)."""
     from intake.demo import accounts_summary, build_demo
 
-    if if_empty and db.session.scalar(sa.select(sa.func.count(Unit.id))):
+    loaded = bool(db.session.scalar(sa.select(sa.func.count(Unit.id))))
+    if loaded and (if_empty or items):
         click.echo(f"Demo data already loaded.\n{accounts_summary()}")
-        return
-    summary = build_demo(now=datetime.now(UTC))
-    db.session.commit()
-    click.echo(summary)
+    else:
+        summary = build_demo(now=datetime.now(UTC))
+        db.session.commit()
+        click.echo(summary)
+    if items:
+        _generate_items(items, years)
+
+
+def _generate_items(items: int, years: float) -> None:
+    import time
+
+    from intake.demo.bulk import generate_items
+
+    started = time.monotonic()
+    with click.progressbar(length=items, label="Generating items") as bar:
+        last = [0]
+
+        def progress(done: int) -> None:
+            bar.update(done - last[0])
+            last[0] = done
+
+        report = generate_items(items, now=datetime.now(UTC), years=years, progress=progress)
+    click.echo(
+        f"{report.items} items, {report.events} events, {report.entries} report entries, "
+        f"{report.snapshot_rows} backlog rows in {time.monotonic() - started:.0f} s"
+    )
 
 
 @intake_cli.command("create-user")
