@@ -91,11 +91,13 @@ def _register_blueprints(app: Flask) -> None:
     from intake.admin.views import bp as admin_bp
     from intake.officer.views import bp as officer_bp
     from intake.public.views import bp as public_bp
+    from intake.supervision.views import bp as supervision_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(officer_bp, url_prefix="/officer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(supervision_bp, url_prefix="/supervision")
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -34,6 +34,10 @@ class Defaults:
     SITE_AUTHORITY = "Ủy ban nhân dân tỉnh Sóc Trăng"
     SITE_AUTHORITY_EN = "Soc Trang Provincial People's Committee"
     SITE_HOTLINE = "0299 3 822 000"
+    # The office that signs the periodic reports, and the place name of their date line.
+    REPORT_ISSUER = "Văn phòng Ủy ban nhân dân tỉnh"
+    REPORT_ISSUER_EN = "Office of the Provincial People's Committee"
+    REPORT_PLACE = "Sóc Trăng"
     SITE_CONTACT_ADDRESS = "Số 01 Châu Văn Tiếp, Phường 2, TP Sóc Trăng"
     DEMO_BANNER = False  # `make run` turns it on: the data are samples, not real items
 
@@ -86,6 +90,8 @@ class Defaults:
     DIGEST_HOUR = 7
     # Items returned by units more often than this are flagged for the intake office.
     BOUNCE_FLAG_THRESHOLD = 2
+    # Units with fewer answers in a period are shown but not ranked (DOMAIN.md §7).
+    REPORT_MIN_SAMPLE = 5
 
     # Working-day defaults (DOMAIN.md §4); the deadline policy table will refine them.
     TRIAGE_WORKING_DAYS = 3

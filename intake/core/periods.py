@@ -52,3 +52,20 @@ def report_period(kind: PeriodKind, year: int, quarter: int | None = None) -> Pe
     if kind in _LAST_MONTH:
         return Period(date(year - 1, 12, 15), date(year, _LAST_MONTH[kind], 14))
     raise ValueError("a custom period is given by its dates")
+
+
+def period_containing(day: date, kind: PeriodKind) -> Period:
+    """The quarter ``day`` falls in, or for the cumulative kinds (six and nine months, the
+    year) that period of ``day``'s reporting year, which may already have ended. 15-31
+    December belong to the next reporting year."""
+    year = reporting_year(day)
+    if kind is PeriodKind.QUARTER:
+        for quarter in (1, 2, 3, 4):
+            period = report_period(kind, year, quarter)
+            if period.first_day <= day <= period.last_day:
+                return period
+    return report_period(kind, year)
+
+
+def reporting_year(day: date) -> int:
+    return day.year + 1 if (day.month, day.day) >= (12, 15) else day.year

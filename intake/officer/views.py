@@ -85,6 +85,8 @@ def _now() -> datetime:
 def home():
     if current_user.role is Role.ADMIN:
         return redirect(url_for("admin.index"))
+    if current_user.role is Role.SUPERVISOR:
+        return redirect(url_for("supervision.dashboard"))
     if current_user.role in perms.UNIT_ROLES:
         return redirect(url_for("officer.unit_queue"))
     return redirect(url_for("officer.intake_queue"))

@@ -36,8 +36,9 @@ from intake.cases.operations import (
     find_tracked_case,
     submit_case,
 )
-from intake.core.calendar import last_local_day
+from intake.core.calendar import last_local_day, local_date
 from intake.core.deadlines import Priority, Step
+from intake.core.periods import PeriodKind, report_period, reporting_year
 from intake.core.reference import normalise_access_key, normalise_reference_code
 from intake.core.states import ANSWERED_STATES, OPEN_STATES, InvalidTransition, State
 from intake.extensions import db, limiter
@@ -53,6 +54,8 @@ from intake.public.forms import (
     TrackForm,
     WithdrawForm,
 )
+from intake.reports.figures import Breakdown, build_report, ranked
+from intake.reports.labels import ReportLabels
 
 bp = Blueprint("public", __name__)
 
@@ -384,3 +387,42 @@ def submission_from(form, uploads, procedure_id, locale) -> CaseSubmission:
         language=locale,
         uploads=uploads,
     )
+
+
+# --- public statistics ------------------------------------------------------------------------
+
+#: The public page offers the reporting years from this one to the current one.
+FIRST_STATS_YEAR = 2020
+
+
+@bp.get("/stats")
+def stats():
+    """Received, answered and on time, by field and by unit, for a reporting year: aggregate
+    figures only, never an item or a person."""
+    now = datetime.now(UTC)
+    current_year = reporting_year(local_date(now))
+    years = list(range(current_year, FIRST_STATS_YEAR - 1, -1))
+    requested = request.args.get("year", "")
+    year = int(requested) if requested.isdecimal() and int(requested) in years else current_year
+    period = report_period(PeriodKind.YEAR, year)
+    min_sample = current_app.config["REPORT_MIN_SAMPLE"]
+    labels = ReportLabels(str(get_locale()))
+    by_unit = build_report(period, now=now, breakdown=Breakdown.UNIT)
+    by_field = build_report(period, now=now, breakdown=Breakdown.FIELD)
+    return render_template(
+        "public/stats.html",
+        year=year,
+        years=years,
+        period=period,
+        total=by_unit.total,
+        running=by_unit.closing_is_live,
+        units=[(labels.unit(k), f, r) for k, f, r in ranked(_named(by_unit.rows), min_sample)],
+        fields=[(labels.field(k), f, r) for k, f, r in ranked(_named(by_field.rows), min_sample)],
+        min_sample=min_sample,
+    )
+
+
+def _named(rows: dict) -> dict:
+    """Rows of real units or fields that did something in the year; the intake office's own
+    row (items not yet routed) is not a unit's result."""
+    return {k: f for k, f in rows.items() if k is not None and (f.assigned or f.answered)}

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from intake.cases.models import Case, CaseKind, Channel
+from intake.cases.models import Case, Channel
 from intake.core import stats
 from intake.core.calendar import local_date
 from intake.core.periods import Period
@@ -40,15 +40,13 @@ class Filters:
     unit_id: int | None = None
     field_id: int | None = None
     channel: Channel | None = None
-    kind: CaseKind | None = None
 
     def apply(self, statement: sa.Select, columns) -> sa.Select:
-        """``columns`` maps "unit", "field", "channel", "kind" to the table's columns."""
+        """``columns`` maps "unit", "field" and "channel" to the table's columns."""
         for name, value in (
             ("unit", self.unit_id),
             ("field", self.field_id),
             ("channel", self.channel),
-            ("kind", self.kind),
         ):
             if value is not None:
                 statement = statement.where(columns[name] == value)
@@ -163,23 +161,20 @@ class Report:
     closing_missing: bool = False
 
 
-_ENTRY_COLUMNS = {
+ENTRY_COLUMNS = {
     "unit": ReportEntry.unit_id,
     "field": ReportEntry.field_id,
     "channel": ReportEntry.channel,
-    "kind": ReportEntry.kind,
 }
-_SNAPSHOT_COLUMNS = {
+SNAPSHOT_COLUMNS = {
     "unit": BacklogSnapshot.unit_id,
     "field": BacklogSnapshot.field_id,
     "channel": BacklogSnapshot.channel,
-    "kind": BacklogSnapshot.kind,
 }
-_CASE_COLUMNS = {
+CASE_COLUMNS = {
     "unit": Case.lead_unit_id,
     "field": Case.field_id,
     "channel": Case.channel,
-    "kind": Case.kind,
 }
 
 
@@ -218,7 +213,7 @@ def build_report(
 
 
 def _entries_query(period: Period, filters: Filters, key_name: str | None) -> sa.Select:
-    key = _ENTRY_COLUMNS[key_name] if key_name else sa.literal(None).label("key")
+    key = ENTRY_COLUMNS[key_name] if key_name else sa.literal(None).label("key")
     columns = (
         key,
         ReportEntry.measure,
@@ -232,7 +227,7 @@ def _entries_query(period: Period, filters: Filters, key_name: str | None) -> sa
         .where(ReportEntry.occurred_on.between(period.first_day, period.last_day))
         .group_by(*columns[1:] if not key_name else columns)
     )
-    return filters.apply(statement, _ENTRY_COLUMNS)
+    return filters.apply(statement, ENTRY_COLUMNS)
 
 
 def _apply_stock(report, rows, key_name, filters, day: date, today: date, now, *, opening):
@@ -273,7 +268,7 @@ def _add_stock(figures: Figures, values, *, opening: bool) -> None:
 
 
 def _snapshot_stock(filters: Filters, key_name: str | None, day: date):
-    key = _SNAPSHOT_COLUMNS[key_name] if key_name else sa.literal(None).label("key")
+    key = SNAPSHOT_COLUMNS[key_name] if key_name else sa.literal(None).label("key")
     statement = sa.select(
         key,
         sa.func.sum(BacklogSnapshot.open_count),
@@ -282,16 +277,15 @@ def _snapshot_stock(filters: Filters, key_name: str | None, day: date):
     ).where(BacklogSnapshot.taken_on == day)
     if key_name:
         statement = statement.group_by(key)
-    return db.session.execute(filters.apply(statement, _SNAPSHOT_COLUMNS)).all()
+    return db.session.execute(filters.apply(statement, SNAPSHOT_COLUMNS)).all()
 
 
 def _live_stock(filters: Filters, key_name: str | None, now: datetime):
-    live = filters.apply(backlog_query(now), _CASE_COLUMNS).subquery()
+    live = filters.apply(backlog_query(now), CASE_COLUMNS).subquery()
     columns = {
         "unit": live.c.lead_unit_id,
         "field": live.c.field_id,
         "channel": live.c.channel,
-        "kind": live.c.kind,
     }
     key = columns[key_name] if key_name else sa.literal(None).label("key")
     open_count, overdue, deferred = list(live.c)[-3:]
@@ -321,7 +315,7 @@ def _received_breakdown(period: Period, filters: Filters) -> dict[str, Counter]:
     )
     result = {name: Counter() for name in ("channel", "kind", "class", "field")}
     for channel, kind, content_class, field_id, n in db.session.execute(
-        filters.apply(statement, _ENTRY_COLUMNS)
+        filters.apply(statement, ENTRY_COLUMNS)
     ):
         result["channel"][channel] += n
         result["kind"][kind] += n

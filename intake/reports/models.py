@@ -7,7 +7,7 @@ handling time *as they were judged then*. Nothing updates an entry afterwards: a
 without a unit, so a unit's intake is counted by ``assigned`` (routed to it), not ``received``.
 
 ``BacklogSnapshot`` is the stock side: how many items were open, overdue and deferred at
-00:00 of a day, per unit, field, channel and kind, taken by the worker's tick each night.
+00:00 of a day, per unit, field and channel, taken by the worker's tick each night.
 Figures "open at the start / end of the period" read it instead of replaying years of history.
 """
 
@@ -85,7 +85,6 @@ class BacklogSnapshot(db.Model):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "snapshot_channel"))
-    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "snapshot_case_kind"))
     open_count: Mapped[int]
     overdue_count: Mapped[int]
     deferred_count: Mapped[int]

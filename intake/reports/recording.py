@@ -148,13 +148,12 @@ def backlog_query(at: datetime) -> sa.Select:
             Case.lead_unit_id,
             Case.field_id,
             Case.channel,
-            Case.kind,
             sa.func.count(),
             sa.func.sum(sa.case((overdue_condition(at), 1), else_=0)),
             sa.func.sum(sa.case((Case.state == State.DEFERRED, 1), else_=0)),
         )
         .where(Case.state.in_(sorted(OPEN_STATES)))
-        .group_by(Case.lead_unit_id, Case.field_id, Case.channel, Case.kind)
+        .group_by(Case.lead_unit_id, Case.field_id, Case.channel)
     )
 
 
@@ -174,7 +173,6 @@ def take_backlog_snapshot(day: date, *, now: datetime) -> bool:
                 "unit_id",
                 "field_id",
                 "channel",
-                "kind",
                 "open_count",
                 "overdue_count",
                 "deferred_count",

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
 from intake.cases import labels
 from intake.core.calendar import last_local_day
@@ -19,6 +19,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["due_day"] = due_day
     app.jinja_env.filters["filesize"] = filesize
+    # Numbers in the reader's locale: 1.215 and 68,8 in Vietnamese, 1,215 and 68.8 in English.
+    app.jinja_env.filters["format_number"] = format_number
+    app.jinja_env.filters["format_decimal"] = format_decimal
     app.jinja_env.filters["reject_page"] = lambda args: {
         k: v for k, v in args.items() if k != "page"
     }

@@ -32,7 +32,6 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('field_id', sa.Integer(), nullable=True),
     sa.Column('channel', sa.Enum('web', 'national_portal', 'email', 'phone', 'paper', 'counter', 'questionnaire', name='snapshot_channel', native_enum=False, create_constraint=True), nullable=False),
-    sa.Column('kind', sa.Enum('phan_anh', 'kien_nghi', name='snapshot_case_kind', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('open_count', sa.Integer(), nullable=False),
     sa.Column('overdue_count', sa.Integer(), nullable=False),
     sa.Column('deferred_count', sa.Integer(), nullable=False),

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from intake.core.periods import Period, PeriodKind, report_period
+from intake.core.periods import Period, PeriodKind, period_containing, report_period
 
 
 @pytest.mark.parametrize(
@@ -48,3 +48,21 @@ def test_bounds_are_local_days_in_utc():
 def test_invalid_periods_are_refused(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize(
+    ("day", "kind", "expected"),
+    [
+        (date(2026, 3, 14), PeriodKind.QUARTER, (date(2025, 12, 15), date(2026, 3, 14))),
+        (date(2026, 3, 15), PeriodKind.QUARTER, (date(2026, 3, 15), date(2026, 6, 14))),
+        (date(2026, 11, 26), PeriodKind.QUARTER, (date(2026, 9, 15), date(2026, 12, 14))),
+        (date(2026, 12, 15), PeriodKind.QUARTER, (date(2026, 12, 15), date(2027, 3, 14))),
+        (date(2026, 12, 15), PeriodKind.YEAR, (date(2026, 12, 15), date(2027, 12, 14))),
+        (date(2026, 12, 14), PeriodKind.YEAR, (date(2025, 12, 15), date(2026, 12, 14))),
+        # Six months of the reporting year, already over on 1 July.
+        (date(2026, 7, 1), PeriodKind.SIX_MONTHS, (date(2025, 12, 15), date(2026, 6, 14))),
+    ],
+)
+def test_the_period_a_day_falls_in(day, kind, expected):
+    period = period_containing(day, kind)
+    assert (period.first_day, period.last_day) == expected

@@ -1,0 +1,127 @@
+"""A report as a table, and that table as CSV and XLSX files a province office can open.
+
+One function decides the columns (``report_table``); the page, the CSV and the XLSX all use it,
+so the three never disagree. Text cells that a spreadsheet would read as a formula (starting
+with = + - @, or a tab or carriage return) are prefixed with an apostrophe: a unit named
+"=HYPERLINK(…)" by a careless or malicious edit stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from intake.reports.figures import Figures, ranked
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(value):
+    """Text that cannot run as a spreadsheet formula; numbers and None pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+@dataclass(frozen=True)
+class Column:
+    header: object  # a lazy string: translated when the table is built
+    value: Callable[[Figures], object]
+    percent: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(_l("Tồn kỳ trước chuyển sang"), lambda f: f.carried_over),
+    Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received),
+    Column(_l("Được giao xử lý"), lambda f: f.assigned),
+    Column(_l("Từ chối tiếp nhận"), lambda f: f.refused),
+    Column(_l("Chuyển cơ quan có thẩm quyền"), lambda f: f.transferred_out),
+    Column(_l("Người gửi rút"), lambda f: f.withdrawn),
+    Column(_l("Đã trả lời"), lambda f: f.answered),
+    Column(_l("Trả lời đúng hạn"), lambda f: f.answered_on_time),
+    Column(_l("Trả lời trễ hạn"), lambda f: f.answered_late),
+    Column(_l("Tỷ lệ đúng hạn (%)"), lambda f: _percent(f.on_time_rate), percent=True),
+    Column(_l("Đã công khai"), lambda f: f.published),
+    Column(_l("Tồn cuối kỳ"), lambda f: f.open_at_end),
+    Column(_l("Trong hạn"), lambda f: f.within_deadline_at_end),
+    Column(_l("Quá hạn"), lambda f: f.overdue_at_end),
+    Column(_l("Tiếp tục nghiên cứu"), lambda f: f.deferred_at_end),
+    Column(_l("Thời gian xử lý bình quân (ngày làm việc)"), lambda f: _round(f.handling_mean)),
+    Column(_l("Trung vị (ngày làm việc)"), lambda f: _round(f.handling_median)),
+    Column(_l("Phân vị 90 (ngày làm việc)"), lambda f: _round(f.handling_p90)),
+    Column(_l("Lượt đánh giá"), lambda f: f.ratings_count),
+    Column(_l("Điểm hài lòng bình quân (1-5)"), lambda f: _round(f.rating_mean)),
+    Column(_l("Tỷ lệ hài lòng (%)"), lambda f: _percent(f.satisfied_share), percent=True),
+    Column(_l("Đề nghị xem xét lại"), lambda f: f.reconsiderations),
+    Column(_l("Bị đơn vị trả lại"), lambda f: f.bounced),
+)
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[list]  # first cell: the row's name; last cell: rank (or None)
+
+
+def report_table(report, label: Callable[[object], str], min_sample: int) -> Table:
+    """One row per breakdown key, ranked by on-time rate (minimum sample), then the total."""
+    headers = [str(_l("Đơn vị / nhóm"))] + [str(c.header) for c in COLUMNS]
+    headers.append(str(_l("Xếp hạng đúng hạn")))
+    rows = []
+    if report.rows:
+        for key, figures, rank in ranked(report.rows, min_sample):
+            rows.append([label(key)] + [c.value(figures) for c in COLUMNS] + [rank])
+    rows.append([str(_l("Toàn tỉnh"))] + [c.value(report.total) for c in COLUMNS] + [None])
+    return Table(headers, rows)
+
+
+def to_csv(table: Table, preamble: Sequence[str] = ()) -> bytes:
+    """UTF-8 with a byte-order mark, which Excel needs to read Vietnamese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in preamble:
+        writer.writerow([guard(line)])
+    writer.writerow([guard(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow(["" if v is None else guard(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: Table, title: str, preamble: Sequence[str] = ()) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    for line in preamble:
+        sheet.append([guard(line)])
+    sheet.append([])
+    header_row = sheet.max_row + 1
+    sheet.append([guard(h) for h in table.headers])
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in table.rows:
+        sheet.append([guard(v) for v in row])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)  # the province total
+    sheet.column_dimensions["A"].width = 42
+    for index in range(2, len(table.headers) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+    sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

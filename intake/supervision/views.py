@@ -1,0 +1,255 @@
+"""The supervisors' pages: the dashboard, the periodic reports and their exports.
+
+Read-only views over ``intake.reports``: parse the period and filter bar, build the figures
+(SQL aggregates), render. Only supervisors get in; for everyone else the blueprint does not
+exist (404). Intake officers and units have their queues; the public has /stats.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from intake.accounts.models import Role
+from intake.cases.models import Channel
+from intake.core.calendar import last_local_day, local_date
+from intake.extensions import db
+from intake.org import choices
+from intake.org.calendar import load_working_calendar
+from intake.reports import charts, exports
+from intake.reports import queries as trends
+from intake.reports.figures import Breakdown, Filters, build_report, ranked
+from intake.reports.labels import ReportLabels
+from intake.supervision.forms import (
+    BREAKDOWN_LABELS,
+    PeriodForm,
+    period_title,
+    resolve_period,
+)
+
+bp = Blueprint("supervision", __name__)
+
+OVERDUE_LIST_LIMIT = 20
+#: Sortable columns of the dashboard's unit table: name → key over (label, figures, rank).
+UNIT_SORTS = {
+    "rank": lambda r: (r[2] is None, r[2] or 0),
+    "name": lambda r: r[0].lower(),
+    "assigned": lambda r: -r[1].assigned,
+    "answered": lambda r: -r[1].answered,
+    "rate": lambda r: (r[1].on_time_rate is None, -(r[1].on_time_rate or 0)),
+    "median": lambda r: (r[1].handling_median is None, r[1].handling_median or 0),
+    "open": lambda r: -(r[1].open_at_end or 0),
+    "overdue": lambda r: -(r[1].overdue_at_end or 0),
+    "satisfaction": lambda r: (r[1].satisfied_share is None, -(r[1].satisfied_share or 0)),
+    "bounced": lambda r: -r[1].bounced,
+}
+
+
+@bp.before_request
+@login_required
+def _supervisors_only():
+    if current_user.role is not Role.SUPERVISOR:
+        abort(404)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _period_form(today):
+    locale = str(get_locale())
+    form = PeriodForm(request.args)
+    form.setup(
+        today,
+        choices.unit_choices(locale, blank=choices.ALL_LABEL),
+        choices.field_choices(locale, blank=choices.ALL_LABEL),
+        choices.ALL_LABEL,
+    )
+    form.validate()  # only the dates can be wrong; resolve_period explains what it did
+    period, problem = resolve_period(form, today)
+    filters = Filters(
+        unit_id=_int(form.unit_id.data),
+        field_id=_int(form.field_id.data),
+        channel=_known_channel(form.channel.data),
+    )
+    return form, period, problem, filters, ReportLabels(locale)
+
+
+def _min_sample() -> int:
+    return current_app.config["REPORT_MIN_SAMPLE"]
+
+
+# --- dashboard ------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def dashboard():
+    now = _now()
+    today = local_date(now)
+    form, period, problem, filters, labels = _period_form(today)
+    report = build_report(period, now=now, filters=filters, breakdown=Breakdown.UNIT)
+
+    sort = request.args.get("sort", "rank")
+    unit_rows = [
+        (labels.unit(key), figures, rank, key)
+        for key, figures, rank in ranked(report.rows, _min_sample())
+    ]
+    unit_rows.sort(key=UNIT_SORTS.get(sort, UNIT_SORTS["rank"]))
+
+    months = trends.months_back(min(period.last_day, today), 12)
+    flow = trends.monthly_flow(months, min(period.last_day, today), filters)
+    month_labels = [format_date(m, "MM/yy") for m in months]
+    received = [flow[m]["received"] for m in months]
+    answered = [flow[m]["answered"] for m in months]
+    on_time = [
+        flow[m]["on_time"] / flow[m]["answered"] if flow[m]["answered"] else None for m in months
+    ]
+    overdue_units = [(labels.unit(u), n) for u, n in trends.overdue_by_unit(now, filters)]
+    by_field = trends.assigned_by_field(period, filters).most_common(12)
+    by_field = [(labels.field(f), n) for f, n in by_field]
+
+    overdue = db.session.execute(trends.overdue_items(now, filters).limit(OVERDUE_LIST_LIMIT)).all()
+    calendar = load_working_calendar()
+    overdue_rows = [
+        (case, due_at, calendar.working_days_between(last_local_day(due_at), today))
+        for case, due_at in overdue
+    ]
+    return render_template(
+        "supervision/dashboard.html",
+        form=form,
+        period=period,
+        period_title=period_title(period, form.period.data, form.year.data, form.quarter.data),
+        problem=problem,
+        report=report,
+        unit_rows=unit_rows,
+        sort=sort,
+        min_sample=_min_sample(),
+        names=labels,
+        overdue_rows=overdue_rows,
+        overdue_total=sum(n for _, n in overdue_units),
+        charts={
+            "flow": charts.column_chart(
+                "flow",
+                _("Tiếp nhận và trả lời theo tháng"),
+                month_labels,
+                [charts.Series(_("Tiếp nhận"), received), charts.Series(_("Đã trả lời"), answered)],
+            ),  # fmt: skip
+            "on_time": charts.column_chart(
+                "ontime",
+                _("Tỷ lệ trả lời đúng hạn theo tháng"),
+                month_labels,
+                [charts.Series(_("Tỷ lệ đúng hạn"), on_time)],
+                percent=True,
+            ),  # fmt: skip
+            "overdue_units": charts.bar_chart(
+                "overdue", _("Phản ánh đang quá hạn theo đơn vị"), overdue_units[:12]
+            ),
+            "fields": charts.bar_chart(
+                "fields", _("Phản ánh được chuyển xử lý theo lĩnh vực"), by_field
+            ),
+        },
+        chart_data={
+            "months": list(zip(month_labels, received, answered, on_time, strict=True)),
+            "overdue_units": overdue_units,
+            "fields": by_field,
+        },
+        now=now,
+    )
+
+
+# --- reports and exports ----------------------------------------------------------------------
+
+
+def _report_context():
+    now = _now()
+    form, period, problem, filters, labels = _period_form(local_date(now))
+    try:
+        breakdown = Breakdown(form.breakdown.data or Breakdown.UNIT)
+    except ValueError:
+        breakdown = Breakdown.UNIT
+    form.breakdown.data = breakdown.value  # the bar shows what the report shows
+    report = build_report(period, now=now, filters=filters, breakdown=breakdown)
+    table = exports.report_table(report, labels.for_breakdown(breakdown), _min_sample())
+    title = period_title(period, form.period.data, form.year.data, form.quarter.data)
+    return form, report, table, title, problem, labels, breakdown, filters, now
+
+
+@bp.get("/reports")
+def reports():
+    form, report, table, title, problem, labels, breakdown, filters, now = _report_context()
+    return render_template(
+        "supervision/report.html",
+        form=form,
+        report=report,
+        table=table,
+        period_title=title,
+        problem=problem,
+        names=labels,
+        breakdown_label=BREAKDOWN_LABELS[breakdown],
+        filter_lines=_filter_lines(filters, labels),
+        min_sample=_min_sample(),
+        now=now,
+        export_args=request.args.to_dict(),
+        kind_label=labels.kind,
+        class_label=labels.content_class,
+        reason_label=labels.refusal,
+        column_is_percent=[c.percent for c in exports.COLUMNS] + [False],
+    )
+
+
+@bp.get("/reports/export.<any(csv, xlsx):fmt>")
+def export(fmt: str):
+    form, report, table, title, problem, labels, breakdown, filters, now = _report_context()
+    preamble = [
+        _("Báo cáo kết quả tiếp nhận, xử lý phản ánh, kiến nghị về quy định hành chính"),
+        title,
+        str(BREAKDOWN_LABELS[breakdown]),
+        *_filter_lines(filters, labels),
+        _("Số liệu lập lúc %(at)s", at=format_date(now, "dd/MM/yyyy")),
+    ]
+    name = f"bao-cao-pakn-{report.period.first_day:%Y%m%d}-{report.period.last_day:%Y%m%d}"
+    if fmt == "csv":
+        body, mimetype = exports.to_csv(table, preamble), "text/csv; charset=utf-8"
+    else:
+        body = exports.to_xlsx(table, _("Báo cáo PAKN"), preamble)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _filter_lines(filters: Filters, labels: ReportLabels) -> list[str]:
+    lines = []
+    if filters.unit_id is not None:
+        lines.append(_("Đơn vị: %(name)s", name=labels.unit(filters.unit_id)))
+    if filters.field_id is not None:
+        lines.append(_("Lĩnh vực: %(name)s", name=labels.field(filters.field_id)))
+    if filters.channel is not None:
+        lines.append(_("Kênh tiếp nhận: %(name)s", name=labels.channel(filters.channel)))
+    return lines
+
+
+def unit_items_url(unit_id) -> str:
+    """Where a click on a unit leads: the intake queue's "all" tab filtered to that unit."""
+    return url_for("officer.intake_queue", tab="all", unit_id=unit_id or "")
+
+
+bp.add_app_template_global(unit_items_url)
+
+
+def _int(value) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdecimal() and len(text) <= 9 else None
+
+
+def _known_channel(value) -> Channel | None:
+    try:
+        return Channel(value) if value else None
+    except ValueError:
+        return None

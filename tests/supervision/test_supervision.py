@@ -1,0 +1,234 @@
+"""The supervisors' dashboard, the periodic report and its exports, and the public statistics,
+over the hand-built first quarter of 2026 (tests/reports/story.py)."""
+
+import csv
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+from intake.extensions import db
+from intake.org.models import Unit
+from intake.reports.exports import guard
+from tests.cases.factories import make_staff
+from tests.officer.helpers import login
+from tests.reports.story import build_first_quarter_2026
+
+Q1 = "period=quarter&year=2026&quarter=1"
+
+
+@pytest.fixture
+def story(app, org):
+    staff = make_staff()
+    return staff, build_first_quarter_2026(staff)
+
+
+@pytest.fixture
+def supervisor_client(client, story):
+    login(client, story[0].supervisor)
+    return client
+
+
+def _kpi(html: str, label: str) -> str:
+    match = re.search(
+        rf'<span class="kpi-label">{re.escape(label)}</span><span class="kpi-value">(.*?)</span>',
+        html,
+    )
+    assert match, label
+    return re.sub(r"<[^>]+>", "", match.group(1)).strip()
+
+
+def test_only_supervisors_see_the_supervision_pages(client, story):
+    staff, _ = story
+    assert client.get("/supervision/").status_code == 302  # to the sign-in page
+    login(client, staff.handler)
+    assert client.get("/supervision/").status_code == 404
+    assert client.get("/supervision/reports").status_code == 404
+    assert client.get("/supervision/reports/export.csv").status_code == 404
+
+
+def test_a_supervisor_lands_on_the_dashboard(supervisor_client):
+    response = supervisor_client.get("/officer/")
+    assert response.status_code == 302 and response.location.endswith("/supervision/")
+
+
+def test_the_dashboard_shows_the_quarter_key_figures(supervisor_client):
+    html = supervisor_client.get(f"/supervision/?{Q1}").get_data(as_text=True)
+    assert "Quý I năm 2026 (từ ngày 15/12/2025 đến ngày 14/03/2026)" in html
+    assert _kpi(html, "Tiếp nhận trong kỳ") == "10"
+    assert _kpi(html, "Tồn cuối kỳ") == "6"
+    assert _kpi(html, "Quá hạn") == "1"
+    assert _kpi(html, "Đã trả lời") == "4"
+    assert _kpi(html, "Tỷ lệ đúng hạn") == "50,0%"
+    assert _kpi(html, "Hài lòng") == "50,0%"
+    assert _kpi(html, "Đề nghị xem xét lại") == "1"
+    # Charts are drawn on the server and carry a text title for screen readers.
+    assert html.count('<svg class="chart"') >= 2
+    assert "Tiếp nhận và trả lời theo tháng</title>" in html
+
+
+def test_the_unit_table_ranks_only_units_with_enough_answers(supervisor_client, story):
+    staff, _ = story
+    html = supervisor_client.get(f"/supervision/?{Q1}").get_data(as_text=True)
+    row = re.search(
+        r"<tr>(?:(?!</tr>).)*Sở Tài nguyên và Môi trường(?:(?!</tr>).)*</tr>", html, re.S
+    )
+    assert row, "the unit that answered is listed"
+    assert "Chưa đủ số phản ánh để xếp hạng" in row.group(0)  # 4 answers < 5
+    assert "ít mẫu" in row.group(0)
+    assert f"unit_id={staff.lead_unit.id}" in row.group(0)  # a click leads to its items
+
+
+def test_the_unit_table_sorts_by_name(supervisor_client):
+    html = supervisor_client.get(f"/supervision/?{Q1}&sort=name").get_data(as_text=True)
+    names = re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a></th>', html)
+    assert names and names == sorted(names, key=str.lower)
+
+
+def test_the_overdue_list_shows_todays_overdue_items_oldest_first(supervisor_client, story):
+    _, items = story
+    html = supervisor_client.get("/supervision/").get_data(as_text=True)
+    section = html.split('id="overdue-title"', 1)[1]
+    assert items["M"].reference_code in section  # never triaged since March
+    assert items["H"].reference_code not in section  # deferred: never overdue
+    assert items["G"].reference_code not in section  # waiting for the citizen
+    codes = re.findall(r"PAKN-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", section)
+    assert len(codes) == len(set(codes))
+    # M was due for triage on 10/3; F's handling was due on 17/3.
+    assert codes.index(items["M"].reference_code) < codes.index(items["F"].reference_code)
+    assert "quá " in section and "ngày" in section
+
+
+def test_the_report_has_every_section_and_figure(supervisor_client):
+    html = supervisor_client.get(f"/supervision/reports?{Q1}&breakdown=unit").get_data(as_text=True)
+    assert "BÁO CÁO" in html and "Độc lập - Tự do - Hạnh phúc" in html
+    for label in (
+        "Kỳ trước chuyển sang",
+        "Từ chối tiếp nhận theo lý do",
+        "Nội dung không phù hợp hoặc quấy rối",  # the refusal reason of item C
+        "Phân vị 90",
+        "Tỷ lệ hài lòng (4-5 điểm)",
+        "Đề nghị xem xét lại",
+        "Sở Tư pháp",  # the unit that returned L
+    ):
+        assert label in html, label
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "period=custom&date_from=2026-03-01&date_to=2026-02-01",
+        "period=custom&date_from=not-a-date",
+        "period=bogus&year=abc&quarter=9&unit_id=x&field_id=-1&channel=pigeon&sort=evil",
+        "period=year&year=1999",
+        "period=custom&date_from=2000-01-01&date_to=2026-01-01",
+    ],
+)
+def test_bad_period_or_filter_values_get_a_message_not_an_error(supervisor_client, query):
+    for url in (f"/supervision/?{query}", f"/supervision/reports?{query}"):
+        response = supervisor_client.get(url)
+        assert response.status_code == 200, url
+    assert supervisor_client.get(f"/supervision/reports/export.csv?{query}").status_code == 200
+
+
+def test_a_custom_range_with_the_end_before_the_start_is_explained(supervisor_client):
+    html = supervisor_client.get(
+        "/supervision/reports?period=custom&date_from=2026-03-01&date_to=2026-02-01"
+    ).get_data(as_text=True)
+    assert "Ngày kết thúc phải sau ngày bắt đầu." in html
+
+
+def _csv_rows(response) -> list[list[str]]:
+    text = response.get_data().decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_csv_export_has_vietnamese_headers_and_the_report_figures(supervisor_client):
+    response = supervisor_client.get(f"/supervision/reports/export.csv?{Q1}&breakdown=unit")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert (
+        'filename="bao-cao-pakn-20251215-20260314.csv"' in response.headers["Content-Disposition"]
+    )
+    rows = _csv_rows(response)
+    header = next(r for r in rows if r and r[0] == "Đơn vị / nhóm")
+    total = next(r for r in rows if r and r[0] == "Toàn tỉnh")
+    by_header = dict(zip(header, total, strict=True))
+    assert by_header["Tồn kỳ trước chuyển sang"] == "2"
+    assert by_header["Tiếp nhận trong kỳ"] == "10"
+    assert by_header["Trả lời đúng hạn"] == "2" and by_header["Trả lời trễ hạn"] == "2"
+    assert by_header["Tỷ lệ đúng hạn (%)"] == "50.0"
+    assert by_header["Quá hạn"] == "1"
+
+
+def test_the_xlsx_export_opens_with_the_same_figures(supervisor_client):
+    response = supervisor_client.get(f"/supervision/reports/export.xlsx?{Q1}&breakdown=unit")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    header = next(r for r in rows if r and r[0] == "Đơn vị / nhóm")
+    total = next(r for r in rows if r and r[0] == "Toàn tỉnh")
+    by_header = dict(zip(header, total, strict=True))
+    assert by_header["Tiếp nhận trong kỳ"] == 10
+    assert by_header["Đã trả lời"] == 4
+    assert by_header["Tỷ lệ hài lòng (%)"] == 50.0
+    assert any("Quý I năm 2026" in str(r[0]) for r in rows if r and r[0])
+
+
+def test_a_unit_name_that_looks_like_a_formula_stays_text(supervisor_client, story):
+    staff, _ = story
+    unit = db.session.get(Unit, staff.lead_unit.id)
+    unit.name = '=HYPERLINK("http://evil.example","bấm")'
+    db.session.commit()
+    csv_rows = _csv_rows(
+        supervisor_client.get(f"/supervision/reports/export.csv?{Q1}&breakdown=unit")
+    )
+    assert ["'" + unit.name] in [r[:1] for r in csv_rows]
+    sheet = load_workbook(
+        io.BytesIO(
+            supervisor_client.get(
+                f"/supervision/reports/export.xlsx?{Q1}&breakdown=unit"
+            ).get_data()
+        )
+    ).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == "'" + unit.name]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+84 912", "'+84 912"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Sở Tư pháp", "Sở Tư pháp"),
+        (-5, -5),
+        (None, None),
+    ],
+)
+def test_the_formula_guard(value, expected):
+    assert guard(value) == expected
+
+
+def test_public_statistics_need_no_account_and_show_no_personal_data(client, story):
+    _, items = story
+    response = client.get("/stats?year=2026")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Thống kê tiếp nhận, xử lý phản ánh, kiến nghị" in html
+    assert "Sở Tài nguyên và Môi trường" in html
+    assert "chưa đủ số liệu" in html  # 4 answers: below the minimum sample, no rate shown
+    for case in items.values():
+        assert case.full_name not in html and case.reference_code not in html
+    assert "0912345678" not in html and "an.nguyen@example.com" not in html
+    assert client.get("/stats?year=abc").status_code == 200
+    assert client.get("/stats?year=1900").status_code == 200
+
+
+def test_the_supervisor_reads_the_dashboard_in_english(supervisor_client):
+    html = supervisor_client.get(f"/supervision/?{Q1}&lang=en").get_data(as_text=True)
+    assert "Supervision of feedback and petition handling" in html
+    assert _kpi(html, "On-time rate") == "50.0%"
