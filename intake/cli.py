@@ -55,13 +55,16 @@ def import_org_command(directory: Path) -> None:
 )  # fmt: skip
 def demo_command(if_empty: bool, items: int | None, years: float) -> None:
     """Build the sample province (modelled on Sóc Trăng, 2022), accounts and sample items;
-    with --items, add that many generated items (the sample province is built first if the
-    database is empty)."""
+    with --items, add that many generated items (to the province already loaded, if any;
+    --if-empty does nothing at all when it is)."""
     from intake.demo import accounts_summary, build_demo
 
     loaded = bool(db.session.scalar(sa.select(sa.func.count(Unit.id))))
-    if loaded and (if_empty or items):
+    if loaded and if_empty:
         click.echo(f"Demo data already loaded.\n{accounts_summary()}")
+        return
+    if loaded:
+        click.echo("The sample province is already loaded; adding items to it.")
     else:
         summary = build_demo(now=datetime.now(UTC))
         db.session.commit()

@@ -71,3 +71,18 @@ def test_demo_items_cover_every_state_with_verified_histories(app):
     assert list(verify_event_chains()) == []
     assert run(app, "audit-verify").exit_code == 0
     assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 48
+
+
+def test_demo_with_items_adds_generated_items_once_with_if_empty(app):
+    result = run(app, "demo", "--if-empty", "--items", "150", "--years", "1")
+    assert result.exit_code == 0, result.output
+    assert "150 items" in result.output
+    sample = db.session.scalar(sa.select(sa.func.count(Case.id)))
+    assert sample >= 150 + 8
+    again = run(app, "demo", "--if-empty", "--items", "150")
+    assert "already loaded" in again.output
+    assert db.session.scalar(sa.select(sa.func.count(Case.id))) == sample
+    more = run(app, "demo", "--items", "20", "--years", "1")
+    assert more.exit_code == 0, more.output
+    assert db.session.scalar(sa.select(sa.func.count(Case.id))) == sample + 20
+    assert run(app, "demo", "--items", "0").exit_code != 0  # a clear usage error
