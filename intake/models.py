@@ -18,7 +18,13 @@ from intake.org.models import (
     RoutingRule,
     Unit,
 )
-from intake.reports.models import BacklogSnapshot, ReportEntry, SnapshotDay
+from intake.reports.models import (
+    BacklogSnapshot,
+    ReceivedRollup,
+    ReportEntry,
+    ReportRollup,
+    SnapshotDay,
+)
 
 __all__ = [
     "Attachment",
@@ -33,7 +39,9 @@ __all__ = [
     "Field",
     "OutboxMessage",
     "Procedure",
+    "ReceivedRollup",
     "ReportEntry",
+    "ReportRollup",
     "Role",
     "RoutingRule",
     "SnapshotDay",

@@ -40,6 +40,7 @@ from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
 from intake.reports.recording import snapshot_taken, take_backlog_snapshot
+from intake.reports.rollups import roll_up_entries
 from intake.sqltypes import UTCDateTime
 
 #: A reminder lists at most this many items; more go in further messages.
@@ -61,13 +62,15 @@ class TickReport:
     closed: int = 0
     flagged: int = 0
     snapshot: bool = False
+    rolled_up: int = 0
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
         return (
             f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
             f"closed {self.closed}; flagged {self.flagged}; "
-            f"backlog snapshot {'taken' if self.snapshot else 'none'}"
+            f"backlog snapshot {'taken' if self.snapshot else 'none'}; "
+            f"report entries counted {self.rolled_up}"
         )
 
 
@@ -77,6 +80,8 @@ def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
     book = _AddressBook()
     # First, so that the stock "open at 00:00" is read as soon after midnight as possible.
     report.snapshot = _take_backlog_snapshot(now)
+    report.rolled_up = roll_up_entries()
+    db.session.commit()
     for level in ReminderLevel:
         _send_reminders(level, now, batch_size, report, book)
     _send_digests(now, calendar, report, book)

@@ -47,6 +47,7 @@ from intake.core.text import fold
 from intake.extensions import db
 from intake.org.models import Field, RoutingRule, Unit, UnitKind
 from intake.reports.models import BacklogSnapshot, Measure, ReportEntry, SnapshotDay
+from intake.reports.rollups import roll_up_entries
 
 CHANNELS = [
     (Channel.WEB, 45),
@@ -268,6 +269,8 @@ class _Story:
                 "measure": measure,
                 "occurred_at": at,
                 "occurred_on": local_date(at),
+                "occurred_month": local_date(at).replace(day=1),
+                "rollup_batch": None,
                 "unit_id": case["lead_unit_id"],
                 "field_id": case["field_id"],
                 "channel": case["channel"],
@@ -526,6 +529,7 @@ def generate_items(
         if progress:
             progress(done)
     report.snapshot_rows = _write_snapshots(gen)
+    roll_up_entries()  # what the worker's next tick would do, once for the whole history
     if db.engine.dialect.name == "postgresql":
         # The ids were chosen here, not by the sequence: move it past them.
         db.session.execute(

@@ -6,6 +6,11 @@ item's unit, field, channel and kind *as they were then* and the verdict (on tim
 handling time *as they were judged then*. Nothing updates an entry afterwards: an item arrives
 without a unit, so a unit's intake is counted by ``assigned`` (routed to it), not ``received``.
 
+``ReportRollup`` and ``ReceivedRollup`` are the same entries counted by day and by month, so
+that a yearly report over a million items adds up a few thousand counters instead of reading a
+million entries. The worker's tick folds new entries into them (``rollups.roll_up_entries``);
+reports read the counters plus the entries not folded yet, in one statement.
+
 ``BacklogSnapshot`` is the stock side: how many items were open, overdue and deferred at
 00:00 of a day, per unit, field and channel, taken by the worker's tick each night.
 Figures "open at the start / end of the period" read it instead of replaying years of history.
@@ -46,6 +51,7 @@ class ReportEntry(db.Model):
     measure: Mapped[Measure] = mapped_column(enum_column(Measure, "report_measure"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     occurred_on: Mapped[date] = mapped_column(sa.Date)  # local date (Asia/Ho_Chi_Minh)
+    occurred_month: Mapped[date] = mapped_column(sa.Date)  # the first day of that month
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "report_channel"))
@@ -57,8 +63,16 @@ class ReportEntry(db.Model):
     on_time: Mapped[bool | None]
     working_days: Mapped[int | None]  # handling time, for answers
     score: Mapped[int | None]  # rating, 1-5
+    # Set by the roll-up that counted this entry; NULL while it waits to be folded in.
+    rollup_batch: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     __table_args__ = (
+        sa.Index(
+            "ix_report_entries_pending",
+            "occurred_on",
+            postgresql_where=sa.text("rollup_batch IS NULL"),
+            sqlite_where=sa.text("rollup_batch IS NULL"),
+        ),
         # Every report reads a date range of one or a few measures; the columns after the
         # date let PostgreSQL answer the common breakdowns from the index alone.
         sa.Index(
@@ -74,6 +88,80 @@ class ReportEntry(db.Model):
         ),
         sa.CheckConstraint("score IS NULL OR (score >= 1 AND score <= 5)", name="score_range"),
         sa.CheckConstraint("working_days IS NULL OR working_days >= 0", name="working_days_sign"),
+    )
+
+
+class RollupGrain(enum.StrEnum):
+    DAY = "day"
+    MONTH = "month"
+
+
+# The counters' keys hold no NULLs (a unique key with NULLs never conflicts on SQLite or
+# PostgreSQL 15), so "none" is stored as a value no real key takes. ``rollups`` translates.
+NO_UNIT = 0
+NO_REASON = ""
+NO_VERDICT = -1
+NO_DAYS = -1
+NO_SCORE = 0
+NO_CLASS = ""
+NO_FIELD = 0
+
+
+class ReportRollup(db.Model):
+    """Entries counted per day or month, by measure, unit and the values figures need."""
+
+    __tablename__ = "report_rollups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[RollupGrain] = mapped_column(enum_column(RollupGrain, "rollup_grain"))
+    starts_on: Mapped[date] = mapped_column(sa.Date)  # the day, or the month's first day
+    measure: Mapped[Measure] = mapped_column(enum_column(Measure, "rollup_measure"))
+    unit_key: Mapped[int]
+    reason_key: Mapped[str] = mapped_column(sa.String(40))
+    on_time_key: Mapped[int] = mapped_column(sa.SmallInteger)
+    days_key: Mapped[int]
+    score_key: Mapped[int] = mapped_column(sa.SmallInteger)
+    n: Mapped[int]
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "grain",
+            "starts_on",
+            "measure",
+            "unit_key",
+            "reason_key",
+            "on_time_key",
+            "days_key",
+            "score_key",
+            name="uq_report_rollups_key",
+        ),  # fmt: skip
+    )
+
+
+class ReceivedRollup(db.Model):
+    """Received items counted per day or month by channel, kind, content class and field."""
+
+    __tablename__ = "received_rollups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    grain: Mapped[RollupGrain] = mapped_column(enum_column(RollupGrain, "received_rollup_grain"))
+    starts_on: Mapped[date] = mapped_column(sa.Date)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "received_rollup_channel"))
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "received_rollup_kind"))
+    class_key: Mapped[str] = mapped_column(sa.String(20))
+    field_key: Mapped[int]
+    n: Mapped[int]
+
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "grain",
+            "starts_on",
+            "channel",
+            "kind",
+            "class_key",
+            "field_key",
+            name="uq_received_rollups_key",
+        ),  # fmt: skip
     )
 
 

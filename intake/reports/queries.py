@@ -18,6 +18,7 @@ from intake.extensions import db
 from intake.reports.figures import CASE_COLUMNS, ENTRY_COLUMNS, Filters
 from intake.reports.models import Measure, ReportEntry
 from intake.reports.recording import overdue_condition
+from intake.reports.rollups import counted
 
 
 def month_start(day: date) -> date:
@@ -36,21 +37,8 @@ def months_back(last_day: date, count: int) -> list[date]:
 
 def monthly_flow(months: list[date], last_day: date, filters: Filters) -> dict[date, Counter]:
     """Per month: received, answered, answered on time (calendar months, for trends)."""
-    statement = (
-        sa.select(
-            ReportEntry.occurred_on,
-            ReportEntry.measure,
-            ReportEntry.on_time,
-            sa.func.count(),
-        )
-        .where(
-            ReportEntry.occurred_on.between(months[0], last_day),
-            ReportEntry.measure.in_([Measure.RECEIVED, Measure.ANSWERED]),
-        )
-        .group_by(ReportEntry.occurred_on, ReportEntry.measure, ReportEntry.on_time)
-    )
     result = {m: Counter() for m in months}
-    for day, measure, on_time, n in db.session.execute(filters.apply(statement, ENTRY_COLUMNS)):
+    for day, measure, on_time, n in _flow_rows(Period(months[0], last_day), filters):
         counter = result.get(month_start(day))
         if counter is None:
             continue
@@ -58,6 +46,32 @@ def monthly_flow(months: list[date], last_day: date, filters: Filters) -> dict[d
         if measure is Measure.ANSWERED and on_time:
             counter["on_time"] += n
     return result
+
+
+def _flow_rows(period: Period, filters: Filters):
+    """(day or month, measure, on_time, n) of received and answered entries."""
+    measures = [Measure.RECEIVED, Measure.ANSWERED]
+    if filters.field_id is None and filters.channel is None:
+        c = counted(period, filters.unit_id).c
+        statement = (
+            sa.select(c.bucket, c.measure, c.on_time, sa.func.sum(c.n))
+            .where(c.measure.in_(measures))
+            .group_by(c.bucket, c.measure, c.on_time)
+        )
+        for bucket, measure, on_time, n in db.session.execute(statement):
+            yield bucket, measure, on_time == 1, int(n)
+        return
+    statement = (
+        sa.select(
+            ReportEntry.occurred_on, ReportEntry.measure, ReportEntry.on_time, sa.func.count()
+        )
+        .where(
+            ReportEntry.occurred_on.between(period.first_day, period.last_day),
+            ReportEntry.measure.in_(measures),
+        )
+        .group_by(ReportEntry.occurred_on, ReportEntry.measure, ReportEntry.on_time)
+    )
+    yield from db.session.execute(filters.apply(statement, ENTRY_COLUMNS))
 
 
 def assigned_by_field(period: Period, filters: Filters) -> Counter:

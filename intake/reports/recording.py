@@ -38,6 +38,7 @@ def _entry(case: Case, measure: Measure, at: datetime, **values) -> ReportEntry:
         measure=measure,
         occurred_at=at,
         occurred_on=local_date(at),
+        occurred_month=local_date(at).replace(day=1),
         unit_id=case.lead_unit_id,
         field_id=case.field_id,
         channel=case.channel,

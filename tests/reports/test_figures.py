@@ -25,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from intake.cases import operations as ops
-from intake.core.periods import PeriodKind, report_period
+from intake.core.periods import Period, PeriodKind, report_period
 from intake.extensions import db
 from intake.org.calendar import set_override
 from intake.org.models import Unit
@@ -181,3 +181,50 @@ def test_the_tick_takes_the_backlog_once_a_day(app, org):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SnapshotDay)) == 1
     rows = db.session.execute(sa.select(BacklogSnapshot.taken_on, BacklogSnapshot.open_count))
     assert rows.all() == [(date(2026, 3, 3), 1)]
+
+
+def _all_breakdowns(period, now):
+    reports = {b: build_report(period, now=now, breakdown=b) for b in Breakdown}
+    return {
+        b: (asdict(r.total), {k: asdict(v) for k, v in r.rows.items()}, r.received_by)
+        for b, r in reports.items()
+    }
+
+
+def test_counters_and_entries_give_the_same_figures(story):
+    """Roll-up moves entries into day and month counters: no figure may change, whether an
+    entry is still pending, folded in, or the period mixes both."""
+    from intake.reports.models import ReportRollup
+    from intake.reports.rollups import roll_up_entries
+
+    staff, items = story
+    periods = [
+        Q1,
+        report_period(PeriodKind.YEAR, 2026),
+        Period(date(2026, 1, 20), date(2026, 2, 27)),
+    ]
+    before = {p: _all_breakdowns(p, LATER) for p in periods}
+    assert roll_up_entries() > 0
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ReportRollup)) > 0
+    assert roll_up_entries() == 0  # nothing is counted twice
+    for p in periods:
+        assert _all_breakdowns(p, LATER) == before[p]
+    # New entries after the roll-up (a later answer) wait as pending ones; Q1 is unchanged.
+    ops.provide_info(items["G"], now=at(date(2026, 4, 21)), text="Số giấy hẹn 123.",
+                     uploads=[], upload_dir="/nonexistent", max_attachment_bytes=0)  # fmt: skip
+    db.session.commit()
+    assert _all_breakdowns(Q1, LATER) == before[Q1]
+
+
+def test_a_period_splits_into_whole_months_and_the_days_around_them():
+    from intake.reports.rollups import split_period
+
+    months, days = split_period(Q1)
+    assert months == [date(2026, 1, 1), date(2026, 2, 1)]
+    assert days == [(date(2025, 12, 15), date(2025, 12, 31)), (date(2026, 3, 1), date(2026, 3, 14))]
+    assert split_period(Period(date(2026, 3, 2), date(2026, 3, 20))) == (
+        [],
+        [(date(2026, 3, 2), date(2026, 3, 20))],
+    )
+    assert split_period(Period(date(2026, 3, 1), date(2026, 3, 31))) == ([date(2026, 3, 1)], [])
