@@ -220,18 +220,21 @@ def build_report(
 
 
 def _entry_counts(period: Period, filters: Filters, key_name: str | None):
-    """(key, measure, reason, on_time, days, score, n) rows. By province or unit, from the
-    day and month counters (fast at any size); by field or channel, from the entries."""
-    if key_name not in (None, "unit") or filters.field_id is not None or filters.channel:
+    """(key, measure, reason, on_time, days, score, n) rows. By province, unit or field, from
+    the day and month counters (fast at any size); by channel, from the entries."""
+    if key_name == "channel" or filters.channel is not None:
         yield from db.session.execute(_entries_query(period, filters, key_name))
         return
-    c = counted(period, filters.unit_id).c
-    key = c.unit if key_name else sa.literal(NO_UNIT).label("key")
-    columns = (key, c.measure, c.reason, c.on_time, c.days, c.score)
-    statement = sa.select(*columns, sa.func.sum(c.n)).group_by(*columns)
-    for unit, measure, reason, on_time, days, score, n in db.session.execute(statement):
-        unit, reason, on_time, days, score = decode(unit, reason, on_time, days, score)
-        yield unit, measure, reason, on_time, days, score, int(n)
+    c = counted(period, filters.unit_id, filters.field_id).c
+    key, none = {"unit": (c.unit, NO_UNIT), "field": (c.field, NO_FIELD)}.get(key_name, (None, 0))
+    values = (c.measure, c.reason, c.on_time, c.days, c.score)
+    grouped = values if key is None else (key, *values)
+    statement = sa.select(*grouped, sa.func.sum(c.n)).group_by(*grouped)
+    for row in db.session.execute(statement):
+        key_value = None if key is None or row[0] == none else row[0]
+        measure, reason, on_time, days, score, n = row[-6:]
+        _, _, reason, on_time, days, score = decode(NO_UNIT, NO_FIELD, reason, on_time, days, score)
+        yield key_value, measure, reason, on_time, days, score, int(n)
 
 
 def _entries_query(period: Period, filters: Filters, key_name: str | None) -> sa.Select:

@@ -51,8 +51,8 @@ def monthly_flow(months: list[date], last_day: date, filters: Filters) -> dict[d
 def _flow_rows(period: Period, filters: Filters):
     """(day or month, measure, on_time, n) of received and answered entries."""
     measures = [Measure.RECEIVED, Measure.ANSWERED]
-    if filters.field_id is None and filters.channel is None:
-        c = counted(period, filters.unit_id).c
+    if filters.channel is None:
+        c = counted(period, filters.unit_id, filters.field_id).c
         statement = (
             sa.select(c.bucket, c.measure, c.on_time, sa.func.sum(c.n))
             .where(c.measure.in_(measures))

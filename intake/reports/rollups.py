@@ -41,6 +41,7 @@ def _keys():
     """The entry columns as counter keys (NULL → the "none" value of each key)."""
     return (
         sa.func.coalesce(E.unit_id, NO_UNIT),
+        sa.func.coalesce(E.field_id, NO_FIELD),
         sa.func.coalesce(E.reason_code, NO_REASON),
         sa.case((E.on_time.is_(True), 1), (E.on_time.is_(False), 0), else_=NO_VERDICT),
         sa.func.coalesce(E.working_days, NO_DAYS),
@@ -69,8 +70,8 @@ def roll_up_entries() -> int:
     if not marked:
         return 0
     mine = E.rollup_batch == batch
-    report_key = ["grain", "starts_on", "measure", "unit_key", "reason_key", "on_time_key",
-                  "days_key", "score_key"]  # fmt: skip
+    report_key = ["grain", "starts_on", "measure", "unit_key", "field_key", "reason_key",
+                  "on_time_key", "days_key", "score_key"]  # fmt: skip
     received_key = ["grain", "starts_on", "channel", "kind", "class_key", "field_key"]
     for grain, column in ((RollupGrain.DAY, E.occurred_on), (RollupGrain.MONTH, E.occurred_month)):
         keys = _keys()
@@ -132,13 +133,15 @@ def _rollup_where(table, period: Period):
     return sa.or_(*parts)
 
 
-def counted(period: Period, unit_id: int | None = None) -> sa.Subquery:
-    """(bucket, unit, measure, reason, on_time, days, score, n) for the period: the counters
-    plus the entries not folded yet. Keys keep their "none" values; ``decode`` restores None."""
+def counted(period: Period, unit_id: int | None = None, field_id: int | None = None) -> sa.Subquery:
+    """(bucket, unit, field, measure, reason, on_time, days, score, n) for the period: the
+    counters plus the entries not folded yet. Keys keep their "none" values; ``decode``
+    restores None."""
     R = ReportRollup
     rolled = sa.select(
         R.starts_on.label("bucket"),
         R.unit_key.label("unit"),
+        R.field_key.label("field"),
         R.measure.label("measure"),
         R.reason_key.label("reason"),
         R.on_time_key.label("on_time"),
@@ -146,20 +149,24 @@ def counted(period: Period, unit_id: int | None = None) -> sa.Subquery:
         R.score_key.label("score"),
         R.n.label("n"),
     ).where(_rollup_where(R, period))
-    unit, reason, on_time, days, score = _keys()
+    unit, field, reason, on_time, days, score = _keys()
     pending = sa.select(
-        E.occurred_on, unit, E.measure, reason, on_time, days, score, sa.literal(1)
+        E.occurred_on, unit, field, E.measure, reason, on_time, days, score, sa.literal(1)
     ).where(E.rollup_batch.is_(None), E.occurred_on.between(period.first_day, period.last_day))
     if unit_id is not None:
         rolled = rolled.where(R.unit_key == unit_id)
         pending = pending.where(E.unit_id == unit_id)
+    if field_id is not None:
+        rolled = rolled.where(R.field_key == field_id)
+        pending = pending.where(E.field_id == field_id)
     return sa.union_all(rolled, pending).subquery("counted")
 
 
-def decode(unit, reason, on_time, days, score):
+def decode(unit, field, reason, on_time, days, score):
     """Counter keys back to entry values (None where the entry had none)."""
     return (
         None if unit == NO_UNIT else unit,
+        None if field == NO_FIELD else field,
         None if reason == NO_REASON else reason,
         None if on_time == NO_VERDICT else bool(on_time),
         None if days == NO_DAYS else days,

@@ -40,13 +40,14 @@ def upgrade():
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('measure', sa.Enum('received', 'assigned', 'refused', 'transferred_out', 'withdrawn', 'answered', 'published', 'rated', 'reopened', 'bounced', 'deferred', name='rollup_measure', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('unit_key', sa.Integer(), nullable=False),
+    sa.Column('field_key', sa.Integer(), nullable=False),
     sa.Column('reason_key', sa.String(length=40), nullable=False),
     sa.Column('on_time_key', sa.SmallInteger(), nullable=False),
     sa.Column('days_key', sa.Integer(), nullable=False),
     sa.Column('score_key', sa.SmallInteger(), nullable=False),
     sa.Column('n', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_rollups')),
-    sa.UniqueConstraint('grain', 'starts_on', 'measure', 'unit_key', 'reason_key', 'on_time_key', 'days_key', 'score_key', name='uq_report_rollups_key')
+    sa.UniqueConstraint('grain', 'starts_on', 'measure', 'unit_key', 'field_key', 'reason_key', 'on_time_key', 'days_key', 'score_key', name='uq_report_rollups_key')
     )
     op.create_table('snapshot_days',
     sa.Column('taken_on', sa.Date(), nullable=False),
