@@ -37,7 +37,8 @@ _INDENT = "\u00a0\u00a0\u00a0"  # options cannot be styled: non-breaking spaces 
 @bp.before_request
 @login_required
 def _admins_only():
-    if current_user.role is not Role.ADMIN:
+    # login_required lets OPTIONS through unauthenticated: an anonymous user has no role.
+    if not current_user.is_authenticated or current_user.role is not Role.ADMIN:
         abort(404)
 
 

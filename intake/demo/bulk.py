@@ -329,6 +329,7 @@ class _Story:
         if roll < 0.11:
             self._finish_at_triage(roll, triaged_at, triage_on_time)
             return
+        self.entry(Measure.TRIAGED, triaged_at)
         if rng.random() < 0.04:  # routed to the wrong unit first, which sends it back
             wrong = rng.choice(gen.departments)
             if wrong != unit_id:
@@ -354,9 +355,11 @@ class _Story:
         if roll < 0.07:
             reason = self.rng.choice(REFUSALS)
             action = Action.MARK_DUPLICATE if reason is RejectReason.DUPLICATE else Action.REJECT
+            self.entry(Measure.TRIAGED, at)
             self.event(str(action), at, State.REJECTED, reason_code=str(reason))
             self.entry(Measure.REFUSED, at, reason_code=str(reason), on_time=on_time)
         elif roll < 0.09:
+            self.entry(Measure.TRIAGED, at)
             self.event(str(Action.TRANSFER_OUT), at, State.TRANSFERRED_OUT,
                        details={"agency": "Bộ Tài chính", "letter_number": "01/VP"})  # fmt: skip
             self.entry(Measure.TRANSFERRED_OUT, at, on_time=on_time)

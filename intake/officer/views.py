@@ -70,6 +70,8 @@ TAB_LABELS = {
 @bp.before_request
 @login_required
 def _officers_only():
+    if not current_user.is_authenticated:  # OPTIONS passes login_required unauthenticated
+        abort(404)
     # An administrator has no queue; the home page alone sends them on to their own pages.
     if current_user.role is Role.ADMIN and request.endpoint == "officer.home":
         return None

@@ -403,7 +403,8 @@ def stats():
     current_year = reporting_year(local_date(now))
     years = list(range(current_year, FIRST_STATS_YEAR - 1, -1))
     requested = request.args.get("year", "")
-    year = int(requested) if requested.isdecimal() and int(requested) in years else current_year
+    valid = requested.isdecimal() and len(requested) <= 4 and int(requested) in years
+    year = int(requested) if valid else current_year
     period = report_period(PeriodKind.YEAR, year)
     min_sample = current_app.config["REPORT_MIN_SAMPLE"]
     labels = ReportLabels(str(get_locale()))

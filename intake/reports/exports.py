@@ -48,7 +48,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(_l("Tồn kỳ trước chuyển sang"), lambda f: f.carried_over),
     Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received),
-    Column(_l("Được giao xử lý"), lambda f: f.assigned),
+    Column(_l("Lượt được giao xử lý"), lambda f: f.assigned),
     Column(_l("Từ chối tiếp nhận"), lambda f: f.refused),
     Column(_l("Chuyển cơ quan có thẩm quyền"), lambda f: f.transferred_out),
     Column(_l("Người gửi rút"), lambda f: f.withdrawn),

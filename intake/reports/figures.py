@@ -306,7 +306,7 @@ def _snapshot_stock(filters: Filters, key_name: str | None, day: date):
 
 
 def _live_stock(filters: Filters, key_name: str | None, now: datetime):
-    live = filters.apply(backlog_query(now), CASE_COLUMNS).subquery()
+    live = filters.apply(backlog_query(now, live=True), CASE_COLUMNS).subquery()
     columns = {
         "unit": live.c.lead_unit_id,
         "field": live.c.field_id,
@@ -321,20 +321,23 @@ def _live_stock(filters: Filters, key_name: str | None, now: datetime):
 
 
 def _received_breakdown(period: Period, filters: Filters) -> dict[str, Counter]:
-    """Received in the period by channel, kind, content class and field (DOMAIN.md §7). An
-    item arrives without a unit: filtered to a unit, nothing was "received" by it."""
+    """Received in the period by channel and kind (known on arrival), and triaged in the
+    period by content class and field (given at triage) — DOMAIN.md §7. An item arrives
+    without a unit: filtered to a unit, nothing was "received" by it."""
     result = {name: Counter() for name in ("channel", "kind", "class", "field")}
     if filters.unit_id is not None:
         return result
     c = received_counted(period, filters.field_id, filters.channel).c
-    columns = (c.channel, c.kind, c.class_key, c.field_key)
+    columns = (c.measure, c.channel, c.kind, c.class_key, c.field_key)
     statement = sa.select(*columns, sa.func.sum(c.n)).group_by(*columns)
-    for channel, kind, class_key, field_key, n in db.session.execute(statement):
+    for measure, channel, kind, class_key, field_key, n in db.session.execute(statement):
         n = int(n)
-        result["channel"][channel] += n
-        result["kind"][kind] += n
-        result["class"][None if class_key == NO_CLASS else class_key] += n
-        result["field"][None if field_key == NO_FIELD else field_key] += n
+        if measure is Measure.RECEIVED:
+            result["channel"][channel] += n
+            result["kind"][kind] += n
+        else:
+            result["class"][None if class_key == NO_CLASS else class_key] += n
+            result["field"][None if field_key == NO_FIELD else field_key] += n
     return result
 
 

@@ -32,6 +32,7 @@ from intake.sqltypes import UTCDateTime, enum_column
 class Measure(enum.StrEnum):
     RECEIVED = "received"
     ASSIGNED = "assigned"  # routed to a lead unit: what a unit "receives"
+    TRIAGED = "triaged"  # first triage decision: the field and content class it was given
     REFUSED = "refused"
     TRANSFERRED_OUT = "transferred_out"
     WITHDRAWN = "withdrawn"
@@ -142,13 +143,15 @@ class ReportRollup(db.Model):
 
 
 class ReceivedRollup(db.Model):
-    """Received items counted per day or month by channel, kind, content class and field."""
+    """Received and triaged items counted per day or month by channel, kind, content class
+    and field (an item gets its field and class at triage, not on arrival)."""
 
     __tablename__ = "received_rollups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     grain: Mapped[RollupGrain] = mapped_column(enum_column(RollupGrain, "received_rollup_grain"))
     starts_on: Mapped[date] = mapped_column(sa.Date)
+    measure: Mapped[Measure] = mapped_column(enum_column(Measure, "received_rollup_measure"))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "received_rollup_channel"))
     kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "received_rollup_kind"))
     class_key: Mapped[str] = mapped_column(sa.String(20))
@@ -159,6 +162,7 @@ class ReceivedRollup(db.Model):
         sa.UniqueConstraint(
             "grain",
             "starts_on",
+            "measure",
             "channel",
             "kind",
             "class_key",

@@ -7,7 +7,7 @@ because a supervisor acts on today's list, not on last night's snapshot.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -23,6 +23,16 @@ from intake.reports.rollups import counted
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
+
+
+def trend_end(period: Period, today: date) -> date:
+    """The last day the monthly trend shows: today while the period runs (this month so far);
+    else the end of the last whole month of the period, so that a period ending on the 14th
+    does not end its trend with half a month that looks like a drop."""
+    if period.last_day >= today:
+        return today
+    following = period.last_day + timedelta(days=1)
+    return period.last_day if following.day == 1 else following.replace(day=1) - timedelta(days=1)
 
 
 def months_back(last_day: date, count: int) -> list[date]:

@@ -11,10 +11,10 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-from intake.cases.models import Case, CaseClock, ClockStatus
+from intake.cases.models import Case, CaseClock, CaseEvent, ClockStatus
 from intake.core.calendar import local_date, start_of_local_day
 from intake.core.deadlines import Step
-from intake.core.states import OPEN_STATES, Action, State
+from intake.core.states import ANSWERED_STATES, FINAL_STATES, OPEN_STATES, Action, State
 from intake.extensions import db
 from intake.reports.models import BacklogSnapshot, Measure, ReportEntry, SnapshotDay
 
@@ -30,6 +30,23 @@ ACTION_MEASURES: dict[Action, Measure] = {
     Action.RETURN_TO_INTAKE: Measure.BOUNCED,
     Action.DEFER: Measure.DEFERRED,
 }
+
+
+#: The first of these gives an item the field and content class it is counted under.
+TRIAGE_ACTIONS = frozenset(
+    {Action.ASSIGN, Action.REJECT, Action.MARK_DUPLICATE, Action.TRANSFER_OUT}
+)
+
+
+def _triaged_before(case: Case) -> bool:
+    return (
+        db.session.scalar(
+            sa.select(ReportEntry.id)
+            .where(ReportEntry.case_id == case.id, ReportEntry.measure == Measure.TRIAGED)
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _entry(case: Case, measure: Measure, at: datetime, **values) -> ReportEntry:
@@ -51,8 +68,10 @@ def _entry(case: Case, measure: Measure, at: datetime, **values) -> ReportEntry:
 
 
 def count_received(case: Case) -> None:
-    """Counted on the day of receipt, even when an officer records a letter days later."""
-    _entry(case, Measure.RECEIVED, case.received_at)
+    """Counted when it enters the register: a letter dated last week but recorded today is
+    received in today's period, so that a period already reported never changes (its
+    deadlines still run from the letter's date)."""
+    _entry(case, Measure.RECEIVED, case.created_at)
 
 
 def count_rating(case: Case, *, now: datetime) -> None:
@@ -68,6 +87,8 @@ def count_transition(
     reason_code: str | None,
 ) -> None:
     """The entry for one transition, if it counts."""
+    if action in TRIAGE_ACTIONS and not _triaged_before(case):
+        _entry(case, Measure.TRIAGED, now)
     measure = ACTION_MEASURES.get(action)
     if measure is None:
         return
@@ -115,13 +136,16 @@ def _count_answer(case: Case, *, now: datetime, ended: list[CaseClock]) -> None:
 
 
 def _episode_start(case: Case) -> datetime:
-    """Receipt, or the last reopening for an answer to a reconsideration."""
-    reopened_at = db.session.scalar(
-        sa.select(sa.func.max(ReportEntry.occurred_at)).where(
-            ReportEntry.case_id == case.id, ReportEntry.measure == Measure.REOPENED
+    """Receipt; or the last reopening, for the answer to a reconsideration; or the last time
+    it was taken up again after being kept for study (the months of study are not handling
+    time: the handling clock that judges the answer also starts there)."""
+    restarted_at = db.session.scalar(
+        sa.select(sa.func.max(CaseEvent.at)).where(
+            CaseEvent.case_id == case.id,
+            CaseEvent.kind.in_([str(Action.REOPEN), str(Action.RESUME)]),
         )
     )
-    return reopened_at or case.received_at
+    return max(restarted_at, case.received_at) if restarted_at else case.received_at
 
 
 # --- the backlog -------------------------------------------------------------------------
@@ -142,8 +166,25 @@ def overdue_condition(at: datetime):
     )
 
 
-def backlog_query(at: datetime) -> sa.Select:
-    """Open items now, grouped as the snapshot stores them, judged at ``at``."""
+def open_at(at: datetime):
+    """Items that were open at ``at`` as far as today's rows can tell: received before it, and
+    open now or finished since. The snapshot is meant to be taken at 00:00; when the worker
+    runs later, this keeps out what arrived in the meantime and keeps in what was answered,
+    refused, transferred or withdrawn meanwhile."""
+    return sa.and_(
+        Case.created_at < at,
+        sa.or_(
+            Case.state.in_(sorted(OPEN_STATES)),
+            sa.and_(Case.state.in_(sorted(ANSWERED_STATES)), Case.answered_at >= at),
+            sa.and_(Case.state.in_(sorted(FINAL_STATES - ANSWERED_STATES)), Case.closed_at >= at),
+        ),
+    )
+
+
+def backlog_query(at: datetime, *, live: bool = False) -> sa.Select:
+    """Items open at ``at``, grouped as the snapshot stores them, with which were overdue.
+    ``live`` (``at`` is now): only the open states, which the state index answers at once;
+    the snapshot also looks for items finished since ``at``, a full scan once a night."""
     return (
         sa.select(
             Case.lead_unit_id,
@@ -153,7 +194,7 @@ def backlog_query(at: datetime) -> sa.Select:
             sa.func.sum(sa.case((overdue_condition(at), 1), else_=0)),
             sa.func.sum(sa.case((Case.state == State.DEFERRED, 1), else_=0)),
         )
-        .where(Case.state.in_(sorted(OPEN_STATES)))
+        .where(Case.state.in_(sorted(OPEN_STATES)) if live else open_at(at))
         .group_by(Case.lead_unit_id, Case.field_id, Case.channel)
     )
 

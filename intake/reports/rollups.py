@@ -35,6 +35,8 @@ from intake.reports.models import (
 )
 
 E = ReportEntry
+#: What the intake breakdowns count: arrivals (channel, kind) and first triage (field, class).
+INTAKE_MEASURES = (Measure.RECEIVED, Measure.TRIAGED)
 
 
 def _keys():
@@ -72,7 +74,7 @@ def roll_up_entries() -> int:
     mine = E.rollup_batch == batch
     report_key = ["grain", "starts_on", "measure", "unit_key", "field_key", "reason_key",
                   "on_time_key", "days_key", "score_key"]  # fmt: skip
-    received_key = ["grain", "starts_on", "channel", "kind", "class_key", "field_key"]
+    received_key = ["grain", "starts_on", "measure", "channel", "kind", "class_key", "field_key"]
     for grain, column in ((RollupGrain.DAY, E.occurred_on), (RollupGrain.MONTH, E.occurred_month)):
         keys = _keys()
         counts = (
@@ -85,11 +87,11 @@ def roll_up_entries() -> int:
         field_key = sa.func.coalesce(E.field_id, NO_FIELD)
         received = (
             sa.select(
-                sa.literal(grain.value), column, E.channel, E.kind, class_key, field_key,
-                sa.func.count(),
+                sa.literal(grain.value), column, E.measure, E.channel, E.kind, class_key,
+                field_key, sa.func.count(),
             )
-            .where(mine, E.measure == Measure.RECEIVED)
-            .group_by(column, E.channel, E.kind, class_key, field_key)
+            .where(mine, E.measure.in_(INTAKE_MEASURES))
+            .group_by(column, E.measure, E.channel, E.kind, class_key, field_key)
         )  # fmt: skip
         db.session.execute(
             _upsert(ReceivedRollup.__table__, [*received_key, "n"], received, received_key)
@@ -175,9 +177,11 @@ def decode(unit, field, reason, on_time, days, score):
 
 
 def received_counted(period: Period, field_id: int | None, channel) -> sa.Subquery:
-    """(channel, kind, class, field, n) of the items received in the period."""
+    """(measure, channel, kind, class, field, n) of the items received or triaged in the
+    period."""
     R = ReceivedRollup
     rolled = sa.select(
+        R.measure.label("measure"),
         R.channel.label("channel"),
         R.kind.label("kind"),
         R.class_key.label("class_key"),
@@ -185,6 +189,7 @@ def received_counted(period: Period, field_id: int | None, channel) -> sa.Subque
         R.n.label("n"),
     ).where(_rollup_where(R, period))
     pending = sa.select(
+        E.measure,
         E.channel,
         E.kind,
         sa.func.coalesce(sa.type_coerce(E.content_class, sa.String), NO_CLASS),
@@ -192,7 +197,7 @@ def received_counted(period: Period, field_id: int | None, channel) -> sa.Subque
         sa.literal(1),
     ).where(
         E.rollup_batch.is_(None),
-        E.measure == Measure.RECEIVED,
+        E.measure.in_(INTAKE_MEASURES),
         E.occurred_on.between(period.first_day, period.last_day),
     )
     if field_id is not None:

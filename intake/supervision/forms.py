@@ -75,36 +75,44 @@ class PeriodForm(BaseForm):
         self.quarter.data = self.quarter.data or str(_quarter_of(current))
 
 
-def resolve_period(form: PeriodForm, today: date) -> tuple[Period, str | None]:
-    """The period the form asks for, and a message when it had to fall back to the current
-    quarter (unknown values, or a custom range that is not a range)."""
+def resolve_period(form: PeriodForm, today: date) -> tuple[Period, PeriodKind, str | None]:
+    """The period the form asks for and its kind, with a message when it had to fall back to
+    the current quarter instead (unknown values, a range that is not one, or a period that
+    has not started: its figures would only be today's)."""
     current = period_containing(today, PeriodKind.QUARTER)
+    fallback = (current, PeriodKind.QUARTER)
     try:
         kind = PeriodKind(form.period.data or PeriodKind.QUARTER)
     except ValueError:
-        return current, _("Kỳ báo cáo không hợp lệ; đang hiển thị quý hiện tại.")
+        return *fallback, _("Kỳ báo cáo không hợp lệ; đang hiển thị quý hiện tại.")
     if kind is PeriodKind.CUSTOM:
         first, last = form.date_from.data, form.date_to.data
         if form.date_from.errors or form.date_to.errors or not first or not last:
-            return current, _("Hãy nhập đủ ngày bắt đầu và ngày kết thúc hợp lệ (ngày/tháng/năm).")
+            return *fallback, _(
+                "Hãy nhập đủ ngày bắt đầu và ngày kết thúc hợp lệ (ngày/tháng/năm)."
+            )
         if last < first:
-            return current, _("Ngày kết thúc phải sau ngày bắt đầu.")
+            return *fallback, _("Ngày kết thúc phải sau ngày bắt đầu.")
         if (last - first).days > MAX_CUSTOM_DAYS or first.year < FIRST_YEAR:
-            return current, _("Khoảng thời gian tối đa là 5 năm, từ năm %(year)d trở đi.",
-                              year=FIRST_YEAR)  # fmt: skip
-        return Period(first, last), None
-    year = _int(form.year.data, default=reporting_year(today))
-    if not FIRST_YEAR <= year <= reporting_year(today):
-        return current, _("Năm báo cáo không hợp lệ; đang hiển thị quý hiện tại.")
-    if kind is PeriodKind.QUARTER:
-        quarter = _int(form.quarter.data, default=_quarter_of(current))
-        if quarter not in QUARTER_NAMES:
-            return current, _("Quý không hợp lệ; đang hiển thị quý hiện tại.")
-        return report_period(kind, year, quarter), None
-    return report_period(kind, year), None
+            return *fallback, _("Khoảng thời gian tối đa là 5 năm, từ năm %(year)d trở đi.",
+                                year=FIRST_YEAR)  # fmt: skip
+        period = Period(first, last)
+    else:
+        year = _int(form.year.data, default=reporting_year(today))
+        if not FIRST_YEAR <= year <= reporting_year(today):
+            return *fallback, _("Năm báo cáo không hợp lệ; đang hiển thị quý hiện tại.")
+        quarter = None
+        if kind is PeriodKind.QUARTER:
+            quarter = _int(form.quarter.data, default=_quarter_of(current))
+            if quarter not in QUARTER_NAMES:
+                return *fallback, _("Quý không hợp lệ; đang hiển thị quý hiện tại.")
+        period = report_period(kind, year, quarter)
+    if period.first_day > today:
+        return *fallback, _("Kỳ báo cáo này chưa bắt đầu; đang hiển thị quý hiện tại.")
+    return period, kind, None
 
 
-def period_title(period: Period, kind: str | None, year: str | None, quarter: str | None) -> str:
+def period_title(period: Period, kind: PeriodKind) -> str:
     """ "Quý IV năm 2026", "6 tháng năm 2026" … with the dates, as reports are headed."""
     dates = _("từ ngày %(first)s đến ngày %(last)s",
               first=format_date(period.first_day, "dd/MM/yyyy"),
@@ -115,14 +123,10 @@ def period_title(period: Period, kind: str | None, year: str | None, quarter: st
         PeriodKind.NINE_MONTHS: _("9 tháng năm %(y)s"),
         PeriodKind.YEAR: _("Năm %(y)s"),
     }
-    try:
-        name = names.get(PeriodKind(kind or PeriodKind.QUARTER))
-    except ValueError:
-        name = None
+    name = names.get(kind)
     if name is None:
         return dates[:1].upper() + dates[1:]
-    quarter_number = _quarter_of(period)
-    label = name % {"q": QUARTER_NAMES.get(quarter_number, ""), "y": _year_of(period)}
+    label = name % {"q": QUARTER_NAMES.get(_quarter_of(period), ""), "y": _year_of(period)}
     return f"{label} ({dates})"
 
 

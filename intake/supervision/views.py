@@ -52,7 +52,8 @@ UNIT_SORTS = {
 @bp.before_request
 @login_required
 def _supervisors_only():
-    if current_user.role is not Role.SUPERVISOR:
+    # login_required lets OPTIONS through unauthenticated: an anonymous user has no role.
+    if not current_user.is_authenticated or current_user.role is not Role.SUPERVISOR:
         abort(404)
 
 
@@ -70,13 +71,29 @@ def _period_form(today):
         choices.ALL_LABEL,
     )
     form.validate()  # only the dates can be wrong; resolve_period explains what it did
-    period, problem = resolve_period(form, today)
+    period, kind, problem = resolve_period(form, today)
     filters = Filters(
         unit_id=_int(form.unit_id.data),
         field_id=_int(form.field_id.data),
         channel=_known_channel(form.channel.data),
     )
-    return form, period, problem, filters, ReportLabels(locale)
+    return form, period, period_title(period, kind), problem, filters, ReportLabels(locale)
+
+
+#: The query-string names a supervision link may carry on: the bar's fields and the sort.
+LINK_ARGS = ("period", "year", "quarter", "date_from", "date_to", "unit_id", "field_id",
+             "channel", "breakdown", "sort")  # fmt: skip
+
+
+def link_args(**overrides) -> dict[str, str]:
+    """The current view's own arguments, for links to the same view elsewhere: never the raw
+    query string, whose other names (``_external``, ``endpoint`` …) url_for would obey."""
+    args = {k: v for k, v in request.args.items() if k in LINK_ARGS and len(v) <= 40}
+    args.update(overrides)
+    return args
+
+
+bp.add_app_template_global(link_args)
 
 
 def _min_sample() -> int:
@@ -90,7 +107,7 @@ def _min_sample() -> int:
 def dashboard():
     now = _now()
     today = local_date(now)
-    form, period, problem, filters, labels = _period_form(today)
+    form, period, title, problem, filters, labels = _period_form(today)
     report = build_report(period, now=now, filters=filters, breakdown=Breakdown.UNIT)
 
     sort = request.args.get("sort", "rank")
@@ -100,8 +117,9 @@ def dashboard():
     ]
     unit_rows.sort(key=UNIT_SORTS.get(sort, UNIT_SORTS["rank"]))
 
-    months = trends.months_back(min(period.last_day, today), 12)
-    flow = trends.monthly_flow(months, min(period.last_day, today), filters)
+    trend_end = trends.trend_end(period, today)
+    months = trends.months_back(trend_end, 12)
+    flow = trends.monthly_flow(months, trend_end, filters)
     month_labels = [format_date(m, "MM/yy") for m in months]
     received = [flow[m]["received"] for m in months]
     answered = [flow[m]["answered"] for m in months]
@@ -122,7 +140,7 @@ def dashboard():
         "supervision/dashboard.html",
         form=form,
         period=period,
-        period_title=period_title(period, form.period.data, form.year.data, form.quarter.data),
+        period_title=title,
         problem=problem,
         report=report,
         unit_rows=unit_rows,
@@ -166,7 +184,7 @@ def dashboard():
 
 def _report_context():
     now = _now()
-    form, period, problem, filters, labels = _period_form(local_date(now))
+    form, period, title, problem, filters, labels = _period_form(local_date(now))
     try:
         breakdown = Breakdown(form.breakdown.data or Breakdown.UNIT)
     except ValueError:
@@ -174,7 +192,6 @@ def _report_context():
     form.breakdown.data = breakdown.value  # the bar shows what the report shows
     report = build_report(period, now=now, filters=filters, breakdown=breakdown)
     table = exports.report_table(report, labels.for_breakdown(breakdown), _min_sample())
-    title = period_title(period, form.period.data, form.year.data, form.quarter.data)
     return form, report, table, title, problem, labels, breakdown, filters, now
 
 
@@ -193,7 +210,7 @@ def reports():
         filter_lines=_filter_lines(filters, labels),
         min_sample=_min_sample(),
         now=now,
-        export_args=request.args.to_dict(),
+        export_args=link_args(),
         kind_label=labels.kind,
         class_label=labels.content_class,
         reason_label=labels.refusal,

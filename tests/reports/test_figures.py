@@ -25,6 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from intake.cases import operations as ops
+from intake.cases.models import Channel
 from intake.core.periods import Period, PeriodKind, report_period
 from intake.extensions import db
 from intake.org.calendar import set_override
@@ -86,9 +87,11 @@ def test_received_by_channel_kind_class_and_field(story):
     by = report.received_by
     assert by["channel"] == {"web": 8, "email": 1, "phone": 1}
     assert sum(by["kind"].values()) == 10
-    # Counted under the field they arrived with (none here: the citizens did not choose one);
-    # triage later does not move a past period's figure.
-    assert by["field"] == {None: 10}
+    # Field and content class are given at triage: counted for the items triaged in the
+    # period (C D F H I L; C and D were refused or transferred without a field).
+    story_fields = Story(staff).fields
+    assert by["field"] == {story_fields[0].id: 3, story_fields[1].id: 1, None: 2}
+    assert by["class"] == {"regulation": 4, None: 2}
 
 
 def test_units_are_credited_with_what_happened_while_they_held_the_item(story):
@@ -228,3 +231,32 @@ def test_a_period_splits_into_whole_months_and_the_days_around_them():
         [(date(2026, 3, 2), date(2026, 3, 20))],
     )
     assert split_period(Period(date(2026, 3, 1), date(2026, 3, 31))) == ([date(2026, 3, 1)], [])
+
+
+def test_a_letter_recorded_late_counts_in_the_period_it_was_recorded(story):
+    """Dated 10/3 (Q1) but entered in the register on 20/3 (Q2): Q1, already reported,
+    keeps its figures; its deadlines still run from the letter's date."""
+    before = build_report(Q1, now=LATER).total.received
+    letter = Story(story[0]).receive(
+        date(2026, 3, 20), received_at=at(date(2026, 3, 10)), channel=Channel.PAPER
+    )
+    db.session.commit()
+    assert build_report(Q1, now=LATER).total.received == before
+    q2 = build_report(report_period(PeriodKind.QUARTER, 2026, 2), now=LATER)
+    assert q2.total.received == 2  # K and the letter
+    assert letter.triage_due_at < at(date(2026, 3, 20))
+
+
+def test_handling_time_after_deferral_counts_from_the_resumption(story):
+    staff, items = story
+    h = items["H"]  # deferred on 2/2
+    ops.resume_case(h, actor=staff.handler, now=at(date(2026, 4, 20)), expected_version=None,
+                    calendar=CALENDAR)  # fmt: skip
+    Story(staff).answer(h, date(2026, 4, 24))
+    db.session.commit()
+    entry = db.session.scalar(
+        sa.select(ReportEntry).where(
+            ReportEntry.case_id == h.id, ReportEntry.measure == Measure.ANSWERED
+        )
+    )
+    assert entry.working_days == CALENDAR.working_days_between(date(2026, 4, 20), date(2026, 4, 24))

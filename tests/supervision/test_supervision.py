@@ -232,3 +232,40 @@ def test_the_supervisor_reads_the_dashboard_in_english(supervisor_client):
     html = supervisor_client.get(f"/supervision/?{Q1}&lang=en").get_data(as_text=True)
     assert "Supervision of feedback and petition handling" in html
     assert _kpi(html, "On-time rate") == "50.0%"
+
+
+def test_links_carry_only_the_bar_arguments(supervisor_client):
+    html = supervisor_client.get(
+        f"/supervision/?{Q1}&fmt=csv&endpoint=x&_external=1&_method=POST&_scheme=javascript"
+    ).get_data(as_text=True)
+    assert "http://localhost" not in html and "javascript:" not in html
+    assert 'href="/supervision/reports?period=quarter' in html
+    response = supervisor_client.get(f"/supervision/reports?{Q1}&fmt=csv&_external=1")
+    assert response.status_code == 200
+    assert "/supervision/reports/export.csv?period=quarter" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("period=custom&date_from=9999-12-01&date_to=9999-12-31", "chưa bắt đầu"),
+        ("period=year&year=1999", "Năm báo cáo không hợp lệ"),
+    ],
+)
+def test_a_refused_period_falls_back_to_the_current_quarter_and_says_so(
+    supervisor_client, query, message
+):
+    for url in (f"/supervision/?{query}", f"/supervision/reports?{query}"):
+        html = supervisor_client.get(url).get_data(as_text=True)
+        assert message in html, url
+        assert re.search(r"Quý I+V? năm 2026|Quý (I|II|III|IV) năm 20\d\d", html), url
+        assert "Năm 2026 (từ ngày 15/09" not in html  # the title names what is shown
+
+
+def test_an_anonymous_options_request_is_not_an_error(client, story):
+    for url in ("/supervision/", "/officer/intake", "/admin/"):
+        assert client.open(url, method="OPTIONS").status_code < 500
+
+
+def test_a_huge_year_on_the_public_statistics_is_ignored(client, story):
+    assert client.get("/stats?year=" + "9" * 5000).status_code == 200
