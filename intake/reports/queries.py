@@ -16,7 +16,7 @@ from intake.core.periods import Period
 from intake.core.states import State
 from intake.extensions import db
 from intake.reports.figures import CASE_COLUMNS, ENTRY_COLUMNS, Filters
-from intake.reports.models import Measure, ReportEntry
+from intake.reports.models import NO_FIELD, Measure, ReportEntry
 from intake.reports.recording import overdue_condition
 from intake.reports.rollups import counted
 
@@ -86,6 +86,16 @@ def _flow_rows(period: Period, filters: Filters):
 
 def assigned_by_field(period: Period, filters: Filters) -> Counter:
     """Items routed to a unit in the period, by the field they were classified in."""
+    if filters.channel is None:
+        c = counted(period, filters.unit_id, filters.field_id).c
+        statement = (
+            sa.select(c.field, sa.func.sum(c.n))
+            .where(c.measure == Measure.ASSIGNED)
+            .group_by(c.field)
+        )
+        return Counter(
+            {(None if f == NO_FIELD else f): int(n) for f, n in db.session.execute(statement)}
+        )
     statement = (
         sa.select(ReportEntry.field_id, sa.func.count())
         .where(

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from intake.extensions import db
@@ -269,3 +270,19 @@ def test_an_anonymous_options_request_is_not_an_error(client, story):
 
 def test_a_huge_year_on_the_public_statistics_is_ignored(client, story):
     assert client.get("/stats?year=" + "9" * 5000).status_code == 200
+
+
+@pytest.mark.parametrize("rolled_up", [False, True])
+def test_the_field_chart_counts_routings_by_field(supervisor_client, story, rolled_up):
+    from intake.org.models import Field
+    from intake.reports.rollups import roll_up_entries
+
+    if rolled_up:
+        roll_up_entries()
+        db.session.commit()
+    first, second = db.session.scalars(sa.select(Field).order_by(Field.id).limit(2)).all()
+    html = supervisor_client.get(f"/supervision/?{Q1}").get_data(as_text=True)
+    section = html.split('id="fields-title"', 1)[1].split("</section>", 1)[0]
+    # H, F, I routed in the first field; L twice in the second (Sở Tư pháp returned it).
+    assert f'<th scope="row">{first.name}</th><td class="num">3</td>' in section
+    assert f'<th scope="row">{second.name}</th><td class="num">2</td>' in section
