@@ -17,7 +17,7 @@ from intake.core.states import State
 from intake.extensions import db
 from intake.reports.figures import CASE_COLUMNS, ENTRY_COLUMNS, Filters
 from intake.reports.models import NO_FIELD, Measure, ReportEntry
-from intake.reports.recording import overdue_condition
+from intake.reports.recording import overdue_condition, unit_group_key
 from intake.reports.rollups import counted
 
 
@@ -131,10 +131,11 @@ def overdue_items(now: datetime, filters: Filters) -> sa.Select:
 
 
 def overdue_by_unit(now: datetime, filters: Filters) -> list[tuple[int | None, int]]:
+    unit = unit_group_key()
     statement = (
-        sa.select(Case.lead_unit_id, sa.func.count())
+        sa.select(unit, sa.func.count())
         .where(overdue_condition(now))
-        .group_by(Case.lead_unit_id)
+        .group_by(unit)
         .order_by(sa.func.count().desc())
     )
     return list(db.session.execute(filters.apply(statement, CASE_COLUMNS)).all())

@@ -185,9 +185,10 @@ def backlog_query(at: datetime, *, live: bool = False) -> sa.Select:
     """Items open at ``at``, grouped as the snapshot stores them, with which were overdue.
     ``live`` (``at`` is now): only the open states, which the state index answers at once;
     the snapshot also looks for items finished since ``at``, a full scan once a night."""
-    return (
+    unit = unit_group_key()
+    statement = (
         sa.select(
-            Case.lead_unit_id,
+            unit,
             Case.field_id,
             Case.channel,
             sa.func.count(),
@@ -195,8 +196,17 @@ def backlog_query(at: datetime, *, live: bool = False) -> sa.Select:
             sa.func.sum(sa.case((Case.state == State.DEFERRED, 1), else_=0)),
         )
         .where(Case.state.in_(sorted(OPEN_STATES)) if live else open_at(at))
-        .group_by(Case.lead_unit_id, Case.field_id, Case.channel)
+        .group_by(unit, Case.field_id, Case.channel)
     )
+    return statement
+
+
+def unit_group_key():
+    """``lead_unit_id`` for GROUP BY, written so that no index matches it: SQLite's planner
+    otherwise walks the whole lead-unit index in order to group, instead of picking the few
+    open items from the state index (seen: 120 ms instead of 2 at 100,000 items).
+    PostgreSQL plans both forms the same."""
+    return (Case.lead_unit_id + sa.literal_column("0")).label("lead_unit_id")
 
 
 def take_backlog_snapshot(day: date, *, now: datetime) -> bool:
