@@ -45,9 +45,10 @@ class Column:
     percent: bool = False
 
 
+RECEIVED_COLUMN = Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received)
 COLUMNS: tuple[Column, ...] = (
     Column(_l("Tồn kỳ trước chuyển sang"), lambda f: f.carried_over),
-    Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received),
+    RECEIVED_COLUMN,
     Column(_l("Lượt được giao xử lý"), lambda f: f.assigned),
     Column(_l("Từ chối tiếp nhận"), lambda f: f.refused),
     Column(_l("Chuyển cơ quan có thẩm quyền"), lambda f: f.transferred_out),
@@ -79,13 +80,19 @@ class Table:
 
 
 def report_table(report, label: Callable[[object], str], min_sample: int) -> Table:
-    """One row per breakdown key, ranked by on-time rate (minimum sample), then the total."""
+    """One row per breakdown key, ranked by on-time rate (minimum sample), then the total.
+    By unit or field, "received" stays empty in the rows: an item arrives with neither (it is
+    the intake office's figure, in the total); a unit's intake is its routings."""
     headers = [str(_l("Đơn vị / nhóm"))] + [str(c.header) for c in COLUMNS]
     headers.append(str(_l("Xếp hạng đúng hạn")))
+    blank_received = str(report.breakdown) in ("unit", "field")
     rows = []
     if report.rows:
         for key, figures, rank in ranked(report.rows, min_sample):
-            rows.append([label(key)] + [c.value(figures) for c in COLUMNS] + [rank])
+            values = [c.value(figures) for c in COLUMNS]
+            if blank_received:
+                values[COLUMNS.index(RECEIVED_COLUMN)] = None
+            rows.append([label(key), *values, rank])
     rows.append([str(_l("Toàn tỉnh"))] + [c.value(report.total) for c in COLUMNS] + [None])
     return Table(headers, rows)
 
@@ -106,18 +113,19 @@ def to_xlsx(table: Table, title: str, preamble: Sequence[str] = ()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
-    for line in preamble:
-        sheet.append([guard(line)])
-    sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([guard(h) for h in table.headers])
-    for cell in sheet[header_row]:
+    for index, line in enumerate(preamble, start=1):
+        sheet.cell(row=index, column=1, value=guard(line))
+    header_row = len(preamble) + 2  # one blank row between the heading lines and the table
+    for column, header in enumerate(table.headers, start=1):
+        cell = sheet.cell(row=header_row, column=column, value=guard(header))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table.rows:
-        sheet.append([guard(v) for v in row])
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)  # the province total
+    sheet.row_dimensions[header_row].height = 75  # long Vietnamese headers, wrapped
+    for offset, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=header_row + offset, column=column, value=guard(value))
+            if offset == len(table.rows):
+                cell.font = Font(bold=True)  # the province total
     sheet.column_dimensions["A"].width = 42
     for index in range(2, len(table.headers) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 14

@@ -348,6 +348,9 @@ def ranked(rows: dict, min_sample: int) -> list[tuple[object, Figures, int | Non
         ((k, f) for k, f in rows.items() if f.answered >= min_sample),
         key=lambda kf: (-(kf[1].on_time_rate or 0), -kf[1].answered),
     )
-    result = [(k, f, rank) for rank, (k, f) in enumerate(eligible, start=1)]
+    result = []
+    for position, (key, figures) in enumerate(eligible, start=1):
+        tied = result and result[-1][1].on_time_rate == figures.on_time_rate
+        result.append((key, figures, result[-1][2] if tied else position))  # 1, 1, 3 …
     result += [(k, f, None) for k, f in rows.items() if f.answered < min_sample]
     return result

@@ -46,7 +46,7 @@ def months_back(last_day: date, count: int) -> list[date]:
 
 
 def monthly_flow(months: list[date], last_day: date, filters: Filters) -> dict[date, Counter]:
-    """Per month: received, answered, answered on time (calendar months, for trends)."""
+    """Per month: received, routed, answered, answered on time (calendar months)."""
     result = {m: Counter() for m in months}
     for day, measure, on_time, n in _flow_rows(Period(months[0], last_day), filters):
         counter = result.get(month_start(day))
@@ -60,7 +60,7 @@ def monthly_flow(months: list[date], last_day: date, filters: Filters) -> dict[d
 
 def _flow_rows(period: Period, filters: Filters):
     """(day or month, measure, on_time, n) of received and answered entries."""
-    measures = [Measure.RECEIVED, Measure.ANSWERED]
+    measures = [Measure.RECEIVED, Measure.ASSIGNED, Measure.ANSWERED]
     if filters.channel is None:
         c = counted(period, filters.unit_id, filters.field_id).c
         statement = (

@@ -52,8 +52,9 @@ class PeriodForm(BaseForm):
         choices=[SelectChoice(str(q), name) for q, name in QUARTER_NAMES.items()],
         validate_choice=False,
     )
-    date_from = DateField(_l("Từ ngày"), validators=[Optional()])
-    date_to = DateField(_l("Đến ngày"), validators=[Optional()])
+    # The date input sends 2026-03-14; typed by hand (no date picker) 14/03/2026.
+    date_from = DateField(_l("Từ ngày"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"])
+    date_to = DateField(_l("Đến ngày"), validators=[Optional()], format=["%Y-%m-%d", "%d/%m/%Y"])
     unit_id = SelectField(_l("Đơn vị"), validate_choice=False)
     field_id = SelectField(_l("Lĩnh vực"), validate_choice=False)
     channel = SelectField(_l("Kênh tiếp nhận"), validate_choice=False)
@@ -140,4 +141,4 @@ def _year_of(period: Period) -> int:
 
 def _int(value, default: int) -> int:
     text = str(value or "").strip()
-    return int(text) if text.isdecimal() and len(text) <= 4 else default
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 4 else default

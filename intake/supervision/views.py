@@ -10,13 +10,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from intake.accounts.models import Role
 from intake.cases.models import Channel
 from intake.core.calendar import last_local_day, local_date
+from intake.core.text import fold
 from intake.extensions import db
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
@@ -37,7 +38,7 @@ OVERDUE_LIST_LIMIT = 20
 #: Sortable columns of the dashboard's unit table: name → key over (label, figures, rank).
 UNIT_SORTS = {
     "rank": lambda r: (r[2] is None, r[2] or 0),
-    "name": lambda r: r[0].lower(),
+    "name": lambda r: (fold(r[0]), r[0]),  # base letters first: Kế before Khoa
     "assigned": lambda r: -r[1].assigned,
     "answered": lambda r: -r[1].answered,
     "rate": lambda r: (r[1].on_time_rate is None, -(r[1].on_time_rate or 0)),
@@ -72,12 +73,18 @@ def _period_form(today):
     )
     form.validate()  # only the dates can be wrong; resolve_period explains what it did
     period, kind, problem = resolve_period(form, today)
-    filters = Filters(
-        unit_id=_int(form.unit_id.data),
-        field_id=_int(form.field_id.data),
-        channel=_known_channel(form.channel.data),
-    )
-    return form, period, period_title(period, kind), problem, filters, ReportLabels(locale)
+    labels = ReportLabels(locale)
+    unit_id, field_id = _int(form.unit_id.data), _int(form.field_id.data)
+    # A stale bookmark must not print an official-looking report for a unit that is not
+    # there: an unknown id is dropped, and the bar and a message say so.
+    if unit_id is not None and unit_id not in labels.units:
+        unit_id, form.unit_id.data = None, ""
+        problem = _("Không có đơn vị này; đang hiển thị mọi đơn vị.")
+    if field_id is not None and field_id not in labels.fields:
+        field_id, form.field_id.data = None, ""
+        problem = _("Không có lĩnh vực này; đang hiển thị mọi lĩnh vực.")
+    filters = Filters(unit_id=unit_id, field_id=field_id, channel=_known_channel(form.channel.data))
+    return form, period, period_title(period, kind), problem, filters, labels
 
 
 #: The query-string names a supervision link may carry on: the bar's fields and the sort.
@@ -121,7 +128,10 @@ def dashboard():
     months = trends.months_back(trend_end, 12)
     flow = trends.monthly_flow(months, trend_end, filters)
     month_labels = [format_date(m, "MM/yy") for m in months]
-    received = [flow[m]["received"] for m in months]
+    # Filtered to a unit, what comes in is what is routed to it (items arrive unrouted).
+    incoming = "assigned" if filters.unit_id is not None else "received"
+    intake_label = _("Được giao") if filters.unit_id is not None else _("Tiếp nhận")
+    received = [flow[m][incoming] for m in months]
     answered = [flow[m]["answered"] for m in months]
     on_time = [
         flow[m]["on_time"] / flow[m]["answered"] if flow[m]["answered"] else None for m in months
@@ -154,20 +164,22 @@ def dashboard():
                 "flow",
                 _("Tiếp nhận và trả lời theo tháng"),
                 month_labels,
-                [charts.Series(_("Tiếp nhận"), received), charts.Series(_("Đã trả lời"), answered)],
-            ),  # fmt: skip
+                [charts.Series(intake_label, received), charts.Series(_("Đã trả lời"), answered)],
+                fmt=number,
+            ),
             "on_time": charts.column_chart(
                 "ontime",
                 _("Tỷ lệ trả lời đúng hạn theo tháng"),
                 month_labels,
                 [charts.Series(_("Tỷ lệ đúng hạn"), on_time)],
                 percent=True,
-            ),  # fmt: skip
+                fmt=number,
+            ),
             "overdue_units": charts.bar_chart(
-                "overdue", _("Phản ánh đang quá hạn theo đơn vị"), overdue_units[:12]
+                "overdue", _("Phản ánh đang quá hạn theo đơn vị"), overdue_units[:12], fmt=number
             ),
             "fields": charts.bar_chart(
-                "fields", _("Phản ánh được chuyển xử lý theo lĩnh vực"), by_field
+                "fields", _("Phản ánh được chuyển xử lý theo lĩnh vực"), by_field, fmt=number
             ),
         },
         chart_data={
@@ -176,7 +188,13 @@ def dashboard():
             "fields": by_field,
         },
         now=now,
+        unit_view=filters.unit_id is not None,
     )
+
+
+def number(value: float) -> str:
+    """Chart numbers in the reader's locale (1.234 in Vietnamese, 1,234 in English)."""
+    return format_decimal(value, "#,##0.#")
 
 
 # --- reports and exports ----------------------------------------------------------------------
@@ -262,7 +280,8 @@ bp.add_app_template_global(unit_items_url)
 
 def _int(value) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdecimal() and len(text) <= 9 else None
+    # ASCII digits only: int() also reads full-width ones, which the bar would not show.
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _known_channel(value) -> Channel | None:

@@ -260,3 +260,14 @@ def test_handling_time_after_deferral_counts_from_the_resumption(story):
         )
     )
     assert entry.working_days == CALENDAR.working_days_between(date(2026, 4, 20), date(2026, 4, 24))
+
+
+def test_equal_rates_share_a_rank():
+    from intake.reports.figures import Figures
+
+    def answered(on_time, late):
+        return Figures(answered_on_time=on_time, answered_late=late)
+
+    rows = {"a": answered(8, 2), "b": answered(4, 1), "c": answered(5, 5), "d": answered(1, 1)}
+    ranks = {key: rank for key, _, rank in ranked(rows, min_sample=5)}
+    assert ranks == {"a": 1, "b": 1, "c": 3, "d": None}

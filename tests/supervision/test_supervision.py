@@ -286,3 +286,38 @@ def test_the_field_chart_counts_routings_by_field(supervisor_client, story, roll
     # H, F, I routed in the first field; L twice in the second (Sở Tư pháp returned it).
     assert f'<th scope="row">{first.name}</th><td class="num">3</td>' in section
     assert f'<th scope="row">{second.name}</th><td class="num">2</td>' in section
+
+
+def test_the_xlsx_header_row_is_bold_and_stays_in_view(supervisor_client):
+    response = supervisor_client.get(f"/supervision/reports/export.xlsx?{Q1}&breakdown=unit")
+    sheet = load_workbook(io.BytesIO(response.get_data())).active
+    header = next(r for r in sheet.iter_rows() if r[0].value == "Đơn vị / nhóm")
+    assert all(cell.font.bold for cell in header)
+    assert sheet.freeze_panes == f"B{header[0].row + 1}"
+
+
+def test_an_unknown_unit_in_a_bookmark_is_dropped_and_said(supervisor_client):
+    html = supervisor_client.get(f"/supervision/reports?{Q1}&unit_id=999999").get_data(as_text=True)
+    assert "Không có đơn vị này; đang hiển thị mọi đơn vị." in html
+    assert "Đơn vị: " not in html  # no filter line on the report
+    assert client_kpi_received(supervisor_client, f"{Q1}&unit_id=999999") == "10"
+
+
+def client_kpi_received(client, query):
+    return _kpi(client.get(f"/supervision/?{query}").get_data(as_text=True), "Tiếp nhận trong kỳ")
+
+
+def test_a_unit_view_counts_what_was_routed_to_it(supervisor_client, story):
+    staff, _ = story
+    html = supervisor_client.get(f"/supervision/?{Q1}&unit_id={staff.lead_unit.id}").get_data(
+        as_text=True
+    )
+    assert _kpi(html, "Được giao trong kỳ") == "4"  # H, L (after the return), F, I
+    assert "Tiếp nhận trong kỳ" not in html.split('class="kpis"', 1)[1].split("</section>")[0]
+
+
+def test_a_date_typed_by_hand_is_read_day_first(supervisor_client):
+    html = supervisor_client.get(
+        "/supervision/reports?period=custom&date_from=15/12/2025&date_to=14/03/2026"
+    ).get_data(as_text=True)
+    assert "Từ ngày 15/12/2025 đến ngày 14/03/2026" in html
