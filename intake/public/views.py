@@ -56,6 +56,7 @@ from intake.public.forms import (
 )
 from intake.reports.figures import Breakdown, build_report, ranked
 from intake.reports.labels import ReportLabels
+from intake.reports.models import ReportEntry
 
 bp = Blueprint("public", __name__)
 
@@ -401,7 +402,9 @@ def stats():
     figures only, never an item or a person."""
     now = datetime.now(UTC)
     current_year = reporting_year(local_date(now))
-    years = list(range(current_year, FIRST_STATS_YEAR - 1, -1))
+    first_day = db.session.scalar(sa.select(sa.func.min(ReportEntry.occurred_on)))
+    first_year = max(reporting_year(first_day), FIRST_STATS_YEAR) if first_day else current_year
+    years = list(range(current_year, first_year - 1, -1))  # only years with figures
     requested = request.args.get("year", "")
     valid = requested.isdecimal() and len(requested) <= 4 and int(requested) in years
     year = int(requested) if valid else current_year

@@ -321,3 +321,10 @@ def test_a_date_typed_by_hand_is_read_day_first(supervisor_client):
         "/supervision/reports?period=custom&date_from=15/12/2025&date_to=14/03/2026"
     ).get_data(as_text=True)
     assert "Từ ngày 15/12/2025 đến ngày 14/03/2026" in html
+
+
+def test_public_statistics_offer_only_years_with_figures(client, story):
+    html = client.get("/stats").get_data(as_text=True)
+    years = re.findall(r'<option value="(\d{4})"', html)
+    # The first item (B) arrived on 1/12/2025: reporting year 2025 (from 15/12 it is 2026).
+    assert years[-1] == "2025" and "2024" not in years
