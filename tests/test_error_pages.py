@@ -25,3 +25,15 @@ def test_not_found_in_english(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_a_signed_in_officer_keeps_their_menu_on_a_missing_page(client, org):
+    from tests.cases.factories import make_staff
+    from tests.officer.helpers import login
+
+    staff = make_staff()
+    login(client, staff.supervisor)
+    html = client.get("/supervision/no-such-page").get_data(as_text=True)
+    assert "Theo dõi, giám sát" in html and "Đăng xuất" in html
+    assert "Cán bộ đăng nhập" not in html
+    assert "Về trang làm việc" in html

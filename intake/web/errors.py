@@ -57,8 +57,25 @@ def _http_error(error: HTTPException):
     title, message = titles.get(
         error.code or 500, (_("Đã có lỗi xảy ra"), _("Yêu cầu không thể xử lý."))
     )
-    response = render_template("errors/error.html", code=error.code, title=title, message=message)
+    response = render_template(
+        "errors/error.html",
+        code=error.code,
+        title=title,
+        message=message,
+        layout="officer/_layout.html" if _signed_in() else "base.html",
+    )
     return response, error.code
+
+
+def _signed_in() -> bool:
+    """An officer who mistypes a link keeps their own menu. Only for 4xx pages: after an
+    unexpected error the database may be the very thing that fails, so those stay plain."""
+    from flask_login import current_user
+
+    try:
+        return bool(current_user.is_authenticated)
+    except Exception:  # noqa: BLE001 — an error page must render whatever went wrong
+        return False
 
 
 def _unexpected_error(error: Exception):
