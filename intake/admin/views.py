@@ -27,6 +27,7 @@ from intake.core.deadlines import Priority, Step
 from intake.extensions import db
 from intake.org.choices import UNIT_KIND_LABELS
 from intake.org.models import CalendarOverride, DeadlinePolicy, Field, Procedure, RoutingRule, Unit
+from intake.web.params import id_param
 
 bp = Blueprint("admin", __name__)
 
@@ -58,7 +59,7 @@ def users():
     role = form.role.data if form.role.data in {r.value for r in Role} else None
     found = queries.users(
         q=(form.q.data or "")[:200] if not form.q.errors else "",
-        unit_id=_int(form.unit_id.data),
+        unit_id=id_param(form.unit_id.data),
         role=Role(role) if role else None,
         enabled={"enabled": True, "disabled": False}.get(form.status.data),
     )
@@ -78,7 +79,7 @@ def user_new():
             email=form.email.data,
             full_name=form.full_name.data,
             role=form.role_value,
-            unit_id=_int(form.unit_id.data),
+            unit_id=id_param(form.unit_id.data),
             password=form.password.data,
             today=_today(),
         )
@@ -108,7 +109,7 @@ def user_edit(user_id: int):
             actor=current_user._get_current_object(),
             full_name=form.full_name.data,
             role=form.role_value,
-            unit_id=_int(form.unit_id.data),
+            unit_id=id_param(form.unit_id.data),
             is_enabled=form.is_enabled.data,
             today=_today(),
         )
@@ -194,7 +195,7 @@ def _unit_form(form: forms.UnitForm, unit: Unit | None):
             name=form.name.data,
             name_en=form.name_en.data or "",
             kind=form.kind_value,
-            parent_id=_int(form.parent_id.data),
+            parent_id=id_param(form.parent_id.data),
             email=form.email.data,
             receives_intake=form.receives_intake.data,
             valid_from=form.valid_from.data,
@@ -275,7 +276,7 @@ def procedures():
     form.validate()
     query = queries.procedures(
         q=(form.q.data or "")[:200] if not form.q.errors else "",
-        field_id=_int(form.field_id.data),
+        field_id=id_param(form.field_id.data),
     )
     page = db.paginate(query, per_page=PER_PAGE, error_out=False, max_per_page=100)
     filtered = any(request.args.get(k) for k in ("q", "field_id"))
@@ -317,9 +318,9 @@ def _procedure_form(form: forms.ProcedureForm, procedure: Procedure | None):
             procedure,
             national_code=form.national_code.data,
             name=form.name.data,
-            field_id=_int(form.field_id.data),
+            field_id=id_param(form.field_id.data),
             level=form.level_value,
-            unit_id=_int(form.unit_id.data),
+            unit_id=id_param(form.unit_id.data),
             is_active=form.is_active.data,
         )
 
@@ -375,9 +376,9 @@ def _rule_form(form: forms.RoutingRuleForm, rule: RoutingRule | None):
     def run() -> RoutingRule:
         return ops.save_routing_rule(
             rule,
-            field_id=_int(form.field_id.data),
-            procedure_id=_int(form.procedure_id.data),
-            unit_id=_int(form.unit_id.data),
+            field_id=id_param(form.field_id.data),
+            procedure_id=id_param(form.procedure_id.data),
+            unit_id=id_param(form.unit_id.data),
             today=_today(),
         )
 
@@ -480,7 +481,7 @@ def _policy_form(form: forms.PolicyOverrideForm, policy: DeadlinePolicy | None):
     def run() -> DeadlinePolicy:
         return ops.save_policy_override(
             policy,
-            field_id=_int(form.field_id.data),
+            field_id=id_param(form.field_id.data),
             priority=form.priority_value,
             step=form.step_value,
             working_days=form.working_days.data,
@@ -644,10 +645,6 @@ def _today() -> date:
 
 def _locale() -> str:
     return str(get_locale())
-
-
-def _int(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
 
 
 def _choose() -> SelectChoice:

@@ -39,7 +39,7 @@ from intake.notifications.models import OutboxMessage
 from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
-from intake.reports.recording import snapshot_taken, take_backlog_snapshot
+from intake.reports.recording import take_backlog_snapshot
 from intake.reports.rollups import roll_up_entries
 from intake.sqltypes import UTCDateTime
 
@@ -92,16 +92,13 @@ def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
 
 def _take_backlog_snapshot(now: datetime) -> bool:
     """Today's stock of open items, once: the reports read it for "open at 00:00 of …"."""
-    today = local_date(now)
-    if snapshot_taken(today):
-        return False
     try:
-        take_backlog_snapshot(today, now=now)
+        taken = take_backlog_snapshot(local_date(now), now=now)  # False: taken already
         db.session.commit()
     except IntegrityError:  # another worker took it a moment ago
         db.session.rollback()
         return False
-    return True
+    return taken
 
 
 # --- reminders ------------------------------------------------------------------------------

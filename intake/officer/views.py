@@ -49,6 +49,7 @@ from intake.org.models import Unit
 from intake.org.policies import extension_limits
 from intake.org.routing import suggestion_for
 from intake.public.views import read_uploads, submission_from
+from intake.web.params import id_param
 
 bp = Blueprint("officer", __name__)
 
@@ -123,8 +124,8 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
     filters = queries.QueueFilters(
         q=(form.q.data or "")[:200],
         state=_known(form.state.data, State),
-        field_id=_int(form.field_id.data),
-        unit_id=_int(form.unit_id.data),
+        field_id=id_param(form.field_id.data),
+        unit_id=id_param(form.unit_id.data),
         channel=_known(form.channel.data, Channel),
         priority=_known(form.priority.data, Priority),
         received_from=None if form.received_from.errors else _plausible(form.received_from.data),
@@ -410,7 +411,7 @@ def classify(case_id: int):
         ops.classify_case(
             case, actor=_me(), now=now, expected_version=form.expected_version,
             kind=form.kind_value, content_class=form.content_class_value,
-            field_id=_int(form.field_id.data), procedure_id=_int(form.procedure_id.data),
+            field_id=id_param(form.field_id.data), procedure_id=id_param(form.procedure_id.data),
             priority=form.priority_value, calendar=load_working_calendar(),
         )  # fmt: skip
 
@@ -539,7 +540,7 @@ def return_case(case_id: int):
 @bp.post("/cases/<int:case_id>/assign-handler")
 def assign_handler(case_id: int):
     def run(case, form, now):
-        handler = db.session.get(User, _int(form.handler_id.data) or 0)
+        handler = db.session.get(User, id_param(form.handler_id.data) or 0)
         if handler is None:
             raise ops.NotAllowed(_("không có cán bộ này"))
         ops.assign_handler(
@@ -760,7 +761,7 @@ def attachment(attachment_id: int):
 
 
 def _unit(value) -> Unit:
-    unit = db.session.get(Unit, _int(value) or 0)
+    unit = db.session.get(Unit, id_param(value) or 0)
     if unit is None:
         raise ops.NotAllowed(_("không có đơn vị này"))
     return unit
@@ -769,14 +770,6 @@ def _unit(value) -> Unit:
 def _known(value, enum_cls) -> str:
     """``value`` if it is one of the enum's values, else no filter."""
     return value if value in {member.value for member in enum_cls} else ""
-
-
-def _int(value) -> int | None:
-    """A database id from user input, or None: decimal digits only (not "²"), in range."""
-    text = str(value or "")
-    if not text.isdecimal() or len(text) > 9:
-        return None
-    return int(text)
 
 
 def _plausible(day):

@@ -57,6 +57,7 @@ from intake.public.forms import (
 from intake.reports.figures import Breakdown, build_report, ranked
 from intake.reports.labels import ReportLabels
 from intake.reports.models import ReportEntry
+from intake.web.params import id_param
 
 bp = Blueprint("public", __name__)
 
@@ -295,8 +296,8 @@ def published():
     valid = form.validate()
     query = queries.published_cases(
         q=(form.q.data or "") if valid else "",
-        field_id=_optional_int(form.field_id.data) if valid else None,
-        unit_id=_optional_int(form.unit_id.data) if valid else None,
+        field_id=id_param(form.field_id.data) if valid else None,
+        unit_id=id_param(form.unit_id.data) if valid else None,
     )
     page = db.paginate(query, per_page=20, error_out=False, max_per_page=50)
     return render_template("public/published.html", form=form, page=page)
@@ -362,10 +363,6 @@ def _upload_message(exc: RejectedUpload) -> str:
     )
 
 
-def _optional_int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def submission_from(form, uploads, procedure_id, locale) -> CaseSubmission:
     return CaseSubmission(
         submitter_type=SubmitterType(form.submitter_type.data),
@@ -380,9 +377,9 @@ def submission_from(form, uploads, procedure_id, locale) -> CaseSubmission:
         title=form.title.data,
         content=form.content.data,
         proposed_solution=form.proposed_solution.data,
-        field_id=_optional_int(form.field_id.data),
+        field_id=id_param(form.field_id.data),
         procedure_id=procedure_id,
-        concerned_unit_id=_optional_int(form.concerned_unit_id.data),
+        concerned_unit_id=id_param(form.concerned_unit_id.data),
         consent_to_publish=form.consent_to_publish.data,
         declared_truthful=form.declared_truthful.data,
         language=locale,

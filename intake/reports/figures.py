@@ -233,7 +233,7 @@ def _entry_counts(period: Period, filters: Filters, key_name: str | None):
     for row in db.session.execute(statement):
         key_value = None if key is None or row[0] == none else row[0]
         measure, reason, on_time, days, score, n = row[-6:]
-        _, _, reason, on_time, days, score = decode(NO_UNIT, NO_FIELD, reason, on_time, days, score)
+        reason, on_time, days, score = decode(reason, on_time, days, score)
         yield key_value, measure, reason, on_time, days, score, int(n)
 
 

@@ -212,7 +212,7 @@ def unit_group_key():
 def take_backlog_snapshot(day: date, *, now: datetime) -> bool:
     """Store the backlog as at 00:00 of ``day`` (the tick calls this just after midnight).
     Returns False when the day was already taken."""
-    if snapshot_taken(day):
+    if db.session.get(SnapshotDay, day) is not None:
         return False
     db.session.add(SnapshotDay(taken_on=day, taken_at=now))
     db.session.flush()  # a concurrent worker's insert of the same day fails here
@@ -233,7 +233,3 @@ def take_backlog_snapshot(day: date, *, now: datetime) -> bool:
         )
     )
     return True
-
-
-def snapshot_taken(day: date) -> bool:
-    return db.session.get(SnapshotDay, day) is not None

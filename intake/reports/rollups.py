@@ -51,6 +51,14 @@ def _keys():
     )
 
 
+def _intake_keys():
+    """Content class and field as keys of the intake counters ("none" for an item without)."""
+    return (
+        sa.func.coalesce(sa.type_coerce(E.content_class, sa.String), NO_CLASS),
+        sa.func.coalesce(E.field_id, NO_FIELD),
+    )
+
+
 def _upsert(table, columns: list[str], select: sa.Select, key: list[str]):
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     insert = dialect.insert(table).from_select(columns, select)
@@ -83,8 +91,7 @@ def roll_up_entries() -> int:
             .group_by(column, E.measure, *keys)
         )
         db.session.execute(_upsert(ReportRollup.__table__, [*report_key, "n"], counts, report_key))
-        class_key = sa.func.coalesce(sa.type_coerce(E.content_class, sa.String), NO_CLASS)
-        field_key = sa.func.coalesce(E.field_id, NO_FIELD)
+        class_key, field_key = _intake_keys()
         received = (
             sa.select(
                 sa.literal(grain.value), column, E.measure, E.channel, E.kind, class_key,
@@ -164,11 +171,9 @@ def counted(period: Period, unit_id: int | None = None, field_id: int | None = N
     return sa.union_all(rolled, pending).subquery("counted")
 
 
-def decode(unit, field, reason, on_time, days, score):
+def decode(reason, on_time, days, score):
     """Counter keys back to entry values (None where the entry had none)."""
     return (
-        None if unit == NO_UNIT else unit,
-        None if field == NO_FIELD else field,
         None if reason == NO_REASON else reason,
         None if on_time == NO_VERDICT else bool(on_time),
         None if days == NO_DAYS else days,
@@ -188,14 +193,7 @@ def received_counted(period: Period, field_id: int | None, channel) -> sa.Subque
         R.field_key.label("field_key"),
         R.n.label("n"),
     ).where(_rollup_where(R, period))
-    pending = sa.select(
-        E.measure,
-        E.channel,
-        E.kind,
-        sa.func.coalesce(sa.type_coerce(E.content_class, sa.String), NO_CLASS),
-        sa.func.coalesce(E.field_id, NO_FIELD),
-        sa.literal(1),
-    ).where(
+    pending = sa.select(E.measure, E.channel, E.kind, *_intake_keys(), sa.literal(1)).where(
         E.rollup_batch.is_(None),
         E.measure.in_(INTAKE_MEASURES),
         E.occurred_on.between(period.first_day, period.last_day),

@@ -31,6 +31,7 @@ from intake.supervision.forms import (
     period_title,
     resolve_period,
 )
+from intake.web.params import id_param
 
 bp = Blueprint("supervision", __name__)
 
@@ -74,7 +75,7 @@ def _period_form(today):
     form.validate()  # only the dates can be wrong; resolve_period explains what it did
     period, kind, problem = resolve_period(form, today)
     labels = ReportLabels(locale)
-    unit_id, field_id = _int(form.unit_id.data), _int(form.field_id.data)
+    unit_id, field_id = id_param(form.unit_id.data), id_param(form.field_id.data)
     # A stale bookmark must not print an official-looking report for a unit that is not
     # there: an unknown id is dropped, and the bar and a message say so.
     if unit_id is not None and unit_id not in labels.units:
@@ -276,12 +277,6 @@ def unit_items_url(unit_id) -> str:
 
 
 bp.add_app_template_global(unit_items_url)
-
-
-def _int(value) -> int | None:
-    text = str(value or "").strip()
-    # ASCII digits only: int() also reads full-width ones, which the bar would not show.
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
 
 
 def _known_channel(value) -> Channel | None:
