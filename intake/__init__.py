@@ -64,6 +64,11 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "intake" / "translations"),
     )
     limiter.init_app(app)
+    from intake.reports.recording import connect as connect_report_entries
+    from intake.transaction import install
+
+    install(db.session)
+    connect_report_entries()
 
 
 def _select_locale() -> str:
@@ -87,6 +92,10 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from intake.web.params import IdConverter
+
+    # Registered before the blueprints: their rules use <id:…> for every database id.
+    app.url_map.converters["id"] = IdConverter
     from intake.accounts.views import bp as accounts_bp
     from intake.admin.views import bp as admin_bp
     from intake.officer.views import bp as officer_bp

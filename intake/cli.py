@@ -130,7 +130,7 @@ def audit_verify_command() -> None:
 @intake_cli.command("tick")
 def tick_command() -> None:
     """Deadline reminders, escalations, daily digests, closing and flagging (once each)."""
-    from intake.cases.tick import run_tick
+    from intake.worker import run_tick
 
     report = run_tick(datetime.now(UTC))
     click.echo(report.summary())
@@ -183,7 +183,7 @@ def _worker_round(state: dict) -> None:
     now = datetime.now(UTC)
     try:
         if now >= state.get("next_tick", now):
-            from intake.cases.tick import run_tick
+            from intake.worker import run_tick
 
             tick = run_tick(now)
             state["next_tick"] = now + timedelta(

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from intake.accounts.models import Role, User
 from intake.cases.operations import recompute_due_dates
 from intake.core.deadlines import Priority, Step
+from intake.core.errors import InvalidInput  # noqa: F401 — views catch ops.InvalidInput
 from intake.core.text import fold, nfc
 from intake.extensions import db
 from intake.org.calendar import load_working_calendar, remove_override, set_override
@@ -39,15 +40,6 @@ MAX_WORKING_DAYS = 365
 MAX_EXTENSIONS = 10
 MAX_EXTENSION_WORKING_DAYS = 60  # what a handler's extension request form accepts
 CALENDAR_YEARS = range(2000, 2101)
-
-
-class InvalidInput(Exception):
-    """A value the administrator must correct; ``field`` is the name of the form field."""
-
-    def __init__(self, field: str, message) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
 
 
 # --- users ------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def user_new():
     )  # fmt: skip
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = _get(User, user_id)
     form = forms.UserEditForm(
@@ -123,7 +123,7 @@ def user_edit(user_id: int):
     )  # fmt: skip
 
 
-@bp.route("/users/<int:user_id>/password", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>/password", methods=["GET", "POST"])
 def user_password(user_id: int):
     user = _get(User, user_id)
     form = forms.PasswordResetForm()
@@ -165,7 +165,7 @@ def unit_new():
     return _unit_form(form, None)
 
 
-@bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@bp.route("/units/<id:unit_id>", methods=["GET", "POST"])
 def unit_edit(unit_id: int):
     unit = _get(Unit, unit_id)
     form = forms.UnitForm(
@@ -235,7 +235,7 @@ def field_new():
     return _field_form(form, None)
 
 
-@bp.route("/fields/<int:field_id>", methods=["GET", "POST"])
+@bp.route("/fields/<id:field_id>", methods=["GET", "POST"])
 def field_edit(field_id: int):
     field = _get(Field, field_id)
     form = forms.FieldForm(
@@ -293,7 +293,7 @@ def procedure_new():
     return _procedure_form(form, None)
 
 
-@bp.route("/procedures/<int:procedure_id>", methods=["GET", "POST"])
+@bp.route("/procedures/<id:procedure_id>", methods=["GET", "POST"])
 def procedure_edit(procedure_id: int):
     procedure = _get(Procedure, procedure_id)
     form = forms.ProcedureForm(
@@ -355,7 +355,7 @@ def rule_new():
     return _rule_form(form, None)
 
 
-@bp.route("/rules/<int:rule_id>", methods=["GET", "POST"])
+@bp.route("/rules/<id:rule_id>", methods=["GET", "POST"])
 def rule_edit(rule_id: int):
     rule = _get(RoutingRule, rule_id)
     form = forms.RoutingRuleForm(
@@ -391,7 +391,7 @@ def _rule_form(form: forms.RoutingRuleForm, rule: RoutingRule | None):
     )  # fmt: skip
 
 
-@bp.post("/rules/<int:rule_id>/delete")
+@bp.post("/rules/<id:rule_id>/delete")
 def rule_delete(rule_id: int):
     rule = _get(RoutingRule, rule_id)
     if not forms.DeleteForm().validate_on_submit():
@@ -461,7 +461,7 @@ def policy_new():
     return _policy_form(form, None)
 
 
-@bp.route("/policies/<int:policy_id>", methods=["GET", "POST"])
+@bp.route("/policies/<id:policy_id>", methods=["GET", "POST"])
 def policy_edit(policy_id: int):
     policy = _override(policy_id)
     form = forms.PolicyOverrideForm(
@@ -501,7 +501,7 @@ def _policy_form(form: forms.PolicyOverrideForm, policy: DeadlinePolicy | None):
     )  # fmt: skip
 
 
-@bp.post("/policies/<int:policy_id>/delete")
+@bp.post("/policies/<id:policy_id>/delete")
 def policy_delete(policy_id: int):
     policy = _override(policy_id)
     if not forms.DeleteForm().validate_on_submit():

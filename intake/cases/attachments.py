@@ -1,4 +1,8 @@
-"""Storing uploaded files outside the web root, after checking what they really are."""
+"""Storing uploaded files outside the web root, after checking what they really are.
+
+A file is written under a staging name while the operation runs and moved to its key only
+after the transaction commits (``intake.transaction``); a rolled-back submission leaves no
+file behind, and no committed row points at a half-written one."""
 
 from __future__ import annotations
 
@@ -12,6 +16,12 @@ from pathlib import Path
 from intake.cases.models import Attachment, AttachmentPurpose, Case
 from intake.core.filetypes import ALLOWED_TYPES, detect_type
 from intake.core.text import nfc
+from intake.extensions import db
+from intake.transaction import after_commit, after_rollback
+
+#: Files waiting for their transaction live here, inside the upload folder (same file system,
+#: so the final move is an atomic rename).
+STAGING_FOLDER = ".staging"
 
 
 @dataclass(frozen=True)
@@ -60,11 +70,16 @@ def store_attachment(
     mime = check_upload(upload, max_bytes)
     key = f"{now:%Y/%m}/{uuid.uuid4().hex}.{ALLOWED_TYPES[mime]}"
     path = Path(upload_dir) / key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary name and rename, so a crash never leaves a half file under the key.
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(upload.data)
-    os.replace(tmp, path)
+    staged = Path(upload_dir) / STAGING_FOLDER / f"{uuid.uuid4().hex}.part"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    staged.write_bytes(upload.data)
+
+    def move_into_place() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, path)
+
+    after_commit(db.session, move_into_place)
+    after_rollback(db.session, lambda: staged.unlink(missing_ok=True))
     attachment = Attachment(
         purpose=purpose,
         original_name=display_name(upload.filename),

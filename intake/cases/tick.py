@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from intake.accounts.models import Role, User
 from intake.cases import operations as ops
@@ -39,8 +38,6 @@ from intake.notifications.models import OutboxMessage
 from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
-from intake.reports.recording import take_backlog_snapshot
-from intake.reports.rollups import roll_up_entries
 from intake.sqltypes import UTCDateTime
 
 #: A reminder lists at most this many items; more go in further messages.
@@ -74,31 +71,16 @@ class TickReport:
         )
 
 
-def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
-    report = TickReport()
+def run_case_tick(now: datetime, report: TickReport, *, batch_size: int = 2000) -> TickReport:
+    """The cases' part of the round (``intake.worker.run_tick`` runs the reports' part first)."""
     calendar = load_working_calendar()
     book = _AddressBook()
-    # First, so that the stock "open at 00:00" is read as soon after midnight as possible.
-    report.snapshot = _take_backlog_snapshot(now)
-    report.rolled_up = roll_up_entries()
-    db.session.commit()
     for level in ReminderLevel:
         _send_reminders(level, now, batch_size, report, book)
     _send_digests(now, calendar, report, book)
     _close_answered(now, calendar, batch_size, report)
     _flag_silent_citizens(now, calendar, batch_size, report)
     return report
-
-
-def _take_backlog_snapshot(now: datetime) -> bool:
-    """Today's stock of open items, once: the reports read it for "open at 00:00 of …"."""
-    try:
-        taken = take_backlog_snapshot(local_date(now), now=now)  # False: taken already
-        db.session.commit()
-    except IntegrityError:  # another worker took it a moment ago
-        db.session.rollback()
-        return False
-    return taken
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -217,7 +217,7 @@ def _load_case(case_id: int) -> Case:
     return case
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 def case_detail(case_id: int):
     return _render_detail(_load_case(case_id))
 
@@ -405,7 +405,7 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-@bp.post("/cases/<int:case_id>/classify")
+@bp.post("/cases/<id:case_id>/classify")
 def classify(case_id: int):
     def run(case, form, now):
         ops.classify_case(
@@ -421,7 +421,7 @@ def classify(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/assign")
+@bp.post("/cases/<id:case_id>/assign")
 def assign(case_id: int):
     def run(case, form, now):
         lead = _unit(form.lead_unit_id.data)
@@ -438,7 +438,7 @@ def assign(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/reject")
+@bp.post("/cases/<id:case_id>/reject")
 def reject(case_id: int):
     def run(case, form, now):
         reason = RejectReason(form.reason.data)
@@ -459,7 +459,7 @@ def reject(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/transfer")
+@bp.post("/cases/<id:case_id>/transfer")
 def transfer(case_id: int):
     def run(case, form, now):
         ops.transfer_out(
@@ -473,7 +473,7 @@ def transfer(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/request-info")
+@bp.post("/cases/<id:case_id>/request-info")
 def request_info(case_id: int):
     def allowed(user, case):
         return (perms.can_triage(user, case) and case.state is State.RECEIVED) or (
@@ -492,7 +492,7 @@ def request_info(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/duplicate")
+@bp.post("/cases/<id:case_id>/duplicate")
 def duplicate(case_id: int):
     def run(case, form, now):
         code = normalise_reference_code(form.original_code.data)
@@ -509,7 +509,7 @@ def duplicate(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/accept")
+@bp.post("/cases/<id:case_id>/accept")
 def accept(case_id: int):
     def run(case, form, now):
         ops.accept_case(
@@ -523,7 +523,7 @@ def accept(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/return")
+@bp.post("/cases/<id:case_id>/return")
 def return_case(case_id: int):
     def run(case, form, now):
         ops.return_to_intake(
@@ -537,7 +537,7 @@ def return_case(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/assign-handler")
+@bp.post("/cases/<id:case_id>/assign-handler")
 def assign_handler(case_id: int):
     def run(case, form, now):
         handler = db.session.get(User, id_param(form.handler_id.data) or 0)
@@ -553,7 +553,7 @@ def assign_handler(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/note")
+@bp.post("/cases/<id:case_id>/note")
 def note(case_id: int):
     def run(case, form, now):
         ops.add_note(case, actor=_me(), now=now, text=form.text.data)
@@ -564,7 +564,7 @@ def note(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/cooperate")
+@bp.post("/cases/<id:case_id>/cooperate")
 def cooperate(case_id: int):
     def run(case, form, now):
         units = [_unit(i) for i in form.unit_ids.data]
@@ -579,7 +579,7 @@ def cooperate(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/cooperation/<int:request_id>/reply")
+@bp.post("/cases/<id:case_id>/cooperation/<id:request_id>/reply")
 def reply_cooperation(case_id: int, request_id: int):
     cooperation = db.session.get(CooperationRequest, request_id)
     if cooperation is None or cooperation.case_id != case_id:
@@ -598,7 +598,7 @@ def reply_cooperation(case_id: int, request_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/defer")
+@bp.post("/cases/<id:case_id>/defer")
 def defer(case_id: int):
     def run(case, form, now):
         ops.defer_case(
@@ -612,7 +612,7 @@ def defer(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/resume")
+@bp.post("/cases/<id:case_id>/resume")
 def resume(case_id: int):
     def run(case, form, now):
         ops.resume_case(
@@ -626,7 +626,7 @@ def resume(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/answer")
+@bp.post("/cases/<id:case_id>/answer")
 def answer(case_id: int):
     def run(case, form, now):
         upload = None
@@ -654,7 +654,7 @@ def answer(case_id: int):
     )  # fmt: skip
 
 
-@bp.get("/cases/<int:case_id>/review")
+@bp.get("/cases/<id:case_id>/review")
 def review(case_id: int):
     case = _load_case(case_id)
     if not perms.can_review(current_user, case):
@@ -685,7 +685,7 @@ def _render_review(case: Case, form, status: int = 200):
     ), status
 
 
-@bp.post("/cases/<int:case_id>/publish")
+@bp.post("/cases/<id:case_id>/publish")
 def publish(case_id: int):
     case = _load_case(case_id)
     if not perms.can_review(current_user, case):
@@ -733,7 +733,7 @@ def publish(case_id: int):
     return redirect(url_for("officer.case_detail", case_id=case_id), code=303)
 
 
-@bp.post("/cases/<int:case_id>/rework")
+@bp.post("/cases/<id:case_id>/rework")
 def rework(case_id: int):
     def run(case, form, now):
         ops.return_for_rework(
@@ -747,7 +747,7 @@ def rework(case_id: int):
     )  # fmt: skip
 
 
-@bp.get("/attachments/<int:attachment_id>")
+@bp.get("/attachments/<id:attachment_id>")
 def attachment(attachment_id: int):
     item = db.session.get(Attachment, attachment_id)
     if item is None or not perms.can_download_attachments(current_user, item.case):
@@ -784,7 +784,7 @@ def _can_decide_extension(user: User, case: Case) -> bool:
     return perms.can_assign_handler(user, case) or user.role is Role.SUPERVISOR
 
 
-@bp.post("/cases/<int:case_id>/extension")
+@bp.post("/cases/<id:case_id>/extension")
 def request_extension(case_id: int):
     def run(case, form, now):
         ops.request_extension(
@@ -798,7 +798,7 @@ def request_extension(case_id: int):
     )  # fmt: skip
 
 
-@bp.post("/cases/<int:case_id>/extension/decision")
+@bp.post("/cases/<id:case_id>/extension/decision")
 def decide_extension(case_id: int):
     def run(case, form, now):
         ops.decide_extension(

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
+from intake.cases import signals
 from intake.cases.models import Case, CaseClock, CaseEvent, ClockStatus
 from intake.core.calendar import local_date, start_of_local_day
 from intake.core.deadlines import Step
@@ -65,6 +66,23 @@ def _entry(case: Case, measure: Measure, at: datetime, **values) -> ReportEntry:
     )
     db.session.add(entry)
     return entry
+
+
+def connect() -> None:
+    """Project the case aggregate's events into report entries (called by ``create_app``).
+    Blinker keeps one connection per receiver, so building several apps connects once."""
+    signals.case_received.connect(count_received)
+    signals.case_transitioned.connect(_on_transition)
+    signals.answer_rated.connect(_on_rating)
+
+
+def _on_transition(case: Case, **event) -> None:
+    count_transition(case, event["action"], now=event["now"], ended=event["ended"],
+                     reason_code=event["reason_code"])  # fmt: skip
+
+
+def _on_rating(case: Case, *, now: datetime) -> None:
+    count_rating(case, now=now)
 
 
 def count_received(case: Case) -> None:

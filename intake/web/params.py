@@ -1,11 +1,43 @@
-"""Reading values that arrive in a query string or a select box."""
+"""Reading values that arrive in a path, a query string or a select box.
+
+Every route takes its database ids through the ``id`` converter and every list its page number
+through ``page_number``: a value outside what the database can hold is simply "not found" (or
+the first page), never an overflow deep inside a query.
+"""
 
 from __future__ import annotations
+
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+#: The largest id an INTEGER column holds on PostgreSQL (SQLite's limit is higher).
+MAX_ID = 2**31 - 1
+#: No list has a million pages; a larger page number is a typing error or a probe.
+MAX_PAGE = 1_000_000
+
+
+class IdConverter(IntegerConverter):
+    """``<id:case_id>``: a positive integer that fits an INTEGER column, else 404."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 — werkzeug's own parameter name
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def id_param(value) -> int | None:
     """A database id from user input, or None. ASCII digits only: ``int()`` also reads "９"
-    and ``isdigit()`` also passes "²", which ``int()`` then refuses; at most nine digits, so
-    that the value fits an INTEGER column on PostgreSQL."""
+    and ``isdigit()`` also passes "²", which ``int()`` then refuses; within INTEGER's range."""
     text = str(value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    if not (text.isascii() and text.isdigit() and len(text) <= 10):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def page_number(name: str = "page") -> int:
+    """The requested page of a list, 1 for anything that is not a plausible page number."""
+    text = request.args.get(name, "")
+    if text.isascii() and text.isdigit() and len(text) <= 7:
+        return min(max(int(text), 1), MAX_PAGE)
+    return 1

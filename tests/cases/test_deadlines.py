@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from intake.cases import operations as ops
 from intake.cases.models import Case, CaseClock, CaseEvent, ClockReminder, ClockStatus
-from intake.cases.tick import run_tick
+from intake.worker import run_tick
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Step
 from intake.core.states import State

@@ -172,7 +172,7 @@ def test_entries_record_the_verdict_of_the_day(story):
 
 
 def test_the_tick_takes_the_backlog_once_a_day(app, org):
-    from intake.cases.tick import run_tick
+    from intake.worker import run_tick
     from intake.reports.models import BacklogSnapshot, SnapshotDay
 
     staff = make_staff()

@@ -1,0 +1,135 @@
+"""What the citizen does to their own item: add information, withdraw, rate, ask for
+reconsideration; and the close that ends an answered item."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from intake.cases import signals
+from intake.cases.attachments import Upload, store_attachment
+from intake.cases.events import Actor, record_event
+from intake.cases.models import (
+    AttachmentPurpose,
+    Case,
+)
+from intake.cases.operations.engine import (
+    notify_citizen,
+    notify_unit,
+    require,
+    required_text,
+    transition,
+)
+from intake.cases.operations.submission import case_search_text
+from intake.core.calendar import WorkingCalendar
+from intake.core.errors import NotAllowed
+from intake.core.states import (
+    ANSWERED_STATES,
+    Action,
+    InvalidTransition,
+)
+from intake.core.text import nfc
+
+
+def provide_info(
+    case: Case,
+    *,
+    now: datetime,
+    text: str,
+    uploads: list[Upload],
+    upload_dir: str,
+    max_attachment_bytes: int,
+) -> None:
+    """The citizen answers a request for information; the item returns where it was."""
+    require(case, Action.PROVIDE_INFO)
+    text = nfc(text)
+    if not text and not uploads:
+        raise NotAllowed(_l("chưa có thông tin hoặc tệp bổ sung"))
+    transition(
+        case,
+        Action.PROVIDE_INFO,
+        actor="citizen",
+        now=now,
+        is_public=True,
+        note=text or None,
+        details={"attachments": len(uploads)},
+    )
+    for upload in uploads:
+        store_attachment(
+            case,
+            upload,
+            upload_dir=upload_dir,
+            purpose=AttachmentPurpose.ADDITIONAL_INFO,
+            now=now,
+            max_bytes=max_attachment_bytes,
+        )
+    case.search_text = case_search_text(case)
+    case.info_overdue_at = None
+    if case.lead_unit:
+        notify_unit(case.lead_unit, case, "unit_info_provided", now=now)
+
+
+def withdraw_case(case: Case, *, now: datetime, reason: str | None) -> None:
+    transition(
+        case,
+        Action.WITHDRAW,
+        actor="citizen",
+        now=now,
+        is_public=True,
+        note=nfc(reason) or None,
+    )
+
+
+def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -> None:
+    """The citizen rates the answer once (1-5)."""
+    if case.state not in ANSWERED_STATES:
+        raise InvalidTransition(case.state, Action.CLOSE)
+    if case.rating_score is not None:
+        raise NotAllowed(_l("kết quả đã được đánh giá"))
+    if not 1 <= score <= 5:
+        raise NotAllowed(_l("điểm đánh giá phải từ 1 đến 5"))
+    case.rating_score, case.rating_comment, case.rated_at = score, nfc(comment) or None, now
+    case.updated_at = now
+    signals.answer_rated.send(case, now=now)
+    record_event(
+        case, "rate", actor="citizen", now=now, details={"score": score}, note=case.rating_comment
+    )
+
+
+def request_reconsideration(
+    case: Case,
+    *,
+    now: datetime,
+    reason: str,
+    calendar: WorkingCalendar,
+    window_working_days: int,
+    max_reconsiderations: int,
+) -> None:
+    """Reopen once, within the window: back to the unit with a new handling clock."""
+    require(case, Action.REOPEN)
+    reason = required_text(reason, _l("cần nêu điểm chưa thỏa đáng"))
+    if case.reconsideration_count >= max_reconsiderations:
+        raise NotAllowed(_l("đã sử dụng quyền đề nghị xem xét lại"))
+    if case.answered_at is None or now > calendar.due_at(case.answered_at, window_working_days):
+        raise NotAllowed(_l("đã hết thời hạn đề nghị xem xét lại"))
+    transition(
+        case,
+        Action.REOPEN,
+        actor="citizen",
+        now=now,
+        is_public=True,
+        note=reason,
+        unit=case.lead_unit,
+        calendar=calendar,
+    )
+    case.reconsideration_count += 1
+    case.answered_at = None
+    notify_citizen(case, "reopened", now=now)
+    if case.lead_unit:
+        notify_unit(case.lead_unit, case, "unit_reopened", now=now, reason=reason)
+
+
+def close_case(case: Case, *, now: datetime, actor: Actor = "system") -> None:
+    """Final: after the rating, or when the reconsideration window has ended."""
+    transition(case, Action.CLOSE, actor=actor, now=now, is_public=True)

@@ -1,0 +1,91 @@
+"""The intake office's review of a unit's answer: publish it, or return it for rework
+(QĐ 31/2021 Art. 46)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from intake.accounts.models import User
+from intake.cases.models import (
+    Case,
+)
+from intake.cases.operations.engine import (
+    notify_citizen,
+    notify_unit,
+    require,
+    required_text,
+    transition,
+)
+from intake.core.calendar import WorkingCalendar
+from intake.core.errors import NotAllowed
+from intake.core.states import (
+    Action,
+)
+from intake.core.text import fold, nfc
+
+
+def publish_answer(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    published_title: str,
+    published_content: str,
+    published_answer: str,
+) -> None:
+    """Approve the answer: send the letter and, where the citizen consented, publish the
+    reviewer-confirmed redacted texts. The answer's public text is published either way."""
+    require(case, Action.PUBLISH_ANSWER, expected_version)
+    published_answer = nfc(published_answer)
+    if not nfc(published_title):
+        raise NotAllowed(_l("tiêu đề công khai đang trống"))
+    if not published_answer:
+        raise NotAllowed(_l("nội dung trả lời công khai đang trống"))
+    transition(
+        case,
+        Action.PUBLISH_ANSWER,
+        actor=actor,
+        now=now,
+        is_public=True,
+        unit=case.lead_unit,
+    )
+    case.answered_at = now
+    case.published_title = nfc(published_title)
+    case.published_content = nfc(published_content) if case.consent_to_publish else None
+    case.published_answer = published_answer
+    case.published_at = now
+    case.published_search_text = fold(
+        " ".join(
+            t for t in (case.reference_code, case.published_title, case.published_content,
+                        case.published_answer) if t
+        )
+    )  # fmt: skip
+    notify_citizen(case, "answered", now=now)
+
+
+def return_for_rework(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    reason: str,
+    calendar: WorkingCalendar,
+) -> None:
+    require(case, Action.RETURN_FOR_REWORK, expected_version)
+    reason = required_text(reason, _l("cần nêu nội dung cần hoàn thiện"))
+    transition(
+        case,
+        Action.RETURN_FOR_REWORK,
+        actor=actor,
+        now=now,
+        is_public=False,
+        note=reason,
+        unit=case.lead_unit,
+        calendar=calendar,
+    )
+    if case.lead_unit:
+        notify_unit(case.lead_unit, case, "unit_rework", now=now, reason=reason)

@@ -1,0 +1,246 @@
+"""Logging a new item in the register (vào sổ), whatever channel carried it (Art. 6, 7).
+
+The web form, the officers' form for other channels, the demo and (later) the API all come
+here; the submission is idempotent on the web form's one-time token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import generate_password_hash
+
+from intake.cases import clocks, signals
+from intake.cases.attachments import Upload, store_attachment
+from intake.cases.events import Actor, record_event
+from intake.cases.models import (
+    AttachmentPurpose,
+    Case,
+    CaseKind,
+    Channel,
+    SubmitterType,
+)
+from intake.cases.operations.tracking import key_hash_method
+from intake.core.calendar import WorkingCalendar, last_local_day
+from intake.core.deadlines import Priority, Step
+from intake.core.errors import SubmissionError
+from intake.core.reference import derive_access_key, new_access_key, new_reference_code
+from intake.core.states import (
+    initial_state,
+)
+from intake.core.text import fold, nfc
+from intake.extensions import db
+from intake.notifications.outbox import queue_email
+
+
+@dataclass
+class CaseSubmission:
+    """Everything a submitter gives (Art. 7), independent of the channel that carried it."""
+
+    submitter_type: SubmitterType
+    full_name: str
+    address: str
+    phone: str | None
+    email: str | None
+    title: str
+    content: str
+    kind: CaseKind
+    organisation_name: str | None = None
+    tax_code: str | None = None
+    id_number: str | None = None
+    proposed_solution: str | None = None
+    field_id: int | None = None
+    procedure_id: int | None = None
+    concerned_unit_id: int | None = None
+    consent_to_publish: bool = False
+    declared_truthful: bool = False
+    language: str = "vi"
+    channel: Channel = Channel.WEB
+    national_code: str | None = None
+    received_at: datetime | None = None  # the original receipt date for other channels
+    uploads: list[Upload] = field(default_factory=list)
+
+
+@dataclass
+class SubmittedCase:
+    case: Case
+    access_key: str
+    created: bool  # False when the same form was submitted again
+
+
+def submit_case(
+    submission: CaseSubmission,
+    *,
+    actor: Actor,
+    now: datetime,
+    calendar: WorkingCalendar,
+    secret_key: str,
+    upload_dir: str,
+    max_attachment_bytes: int,
+    submission_token: str | None = None,
+) -> SubmittedCase:
+    """Log a new item in the register (vào sổ), start the triage clock and send the receipt.
+
+    With a ``submission_token`` (the web form's one-time token) the call is idempotent: the
+    same token returns the case it created before, with the same access key."""
+    if submission_token:
+        existing = _case_for_token(submission_token)
+        if existing is not None:
+            access_key = derive_access_key(secret_key, submission_token)
+            return SubmittedCase(existing, access_key, created=False)
+        access_key = derive_access_key(secret_key, submission_token)
+    else:
+        access_key = new_access_key()
+
+    _check_required(submission)
+    received_at = submission.received_at or now
+    case = Case(
+        reference_code=_unused_reference_code(now.year),
+        access_key_hash=generate_password_hash(access_key, method=key_hash_method()),
+        submission_token=submission_token,
+        national_code=nfc(submission.national_code) or None,
+        channel=submission.channel,
+        kind=submission.kind,
+        state=initial_state(),
+        priority=Priority.NORMAL,
+        language=submission.language,
+        submitter_type=submission.submitter_type,
+        full_name=nfc(submission.full_name),
+        organisation_name=_organisation_name(submission),
+        tax_code=_organisation_value(submission, submission.tax_code),
+        address=nfc(submission.address),
+        phone=nfc(submission.phone) or None,
+        email=nfc(submission.email).lower() or None,
+        id_number=nfc(submission.id_number) or None,
+        title=nfc(submission.title),
+        content=nfc(submission.content),
+        proposed_solution=(
+            nfc(submission.proposed_solution) if submission.kind is CaseKind.PETITION else None
+        ),
+        consent_to_publish=submission.consent_to_publish,
+        declared_truthful=submission.declared_truthful,
+        field_id=submission.field_id,
+        procedure_id=submission.procedure_id,
+        concerned_unit_id=submission.concerned_unit_id,
+        received_at=received_at,
+        created_at=now,
+        updated_at=now,
+    )
+    case.search_text = case_search_text(case)
+    if not _insert_once(case):
+        # Another request with the same token won the race and committed first.
+        existing = _case_for_token(submission_token)
+        return SubmittedCase(existing, access_key, created=False)
+    # Both clocks run from the original receipt, whatever the channel.
+    for step in (Step.TRIAGE, Step.OVERALL):
+        clocks.start_clock(case, step, now=now, calendar=calendar, started_at=received_at)
+
+    for upload in submission.uploads:
+        store_attachment(
+            case,
+            upload,
+            upload_dir=upload_dir,
+            purpose=AttachmentPurpose.SUBMISSION,
+            now=now,
+            max_bytes=max_attachment_bytes,
+            uploaded_by_id=getattr(actor, "id", None),
+        )
+    db.session.flush()
+    signals.case_received.send(case)
+    record_event(
+        case,
+        "submit",
+        actor=actor,
+        now=now,
+        to_state=case.state,
+        details={"channel": str(case.channel), "attachments": len(submission.uploads)},
+        is_public=True,
+    )
+    if case.email:
+        queue_email(
+            "receipt",
+            recipient=case.email,
+            language=case.language,
+            now=now,
+            case_id=case.id,
+            context={
+                "case": case,
+                "access_key": access_key,
+                "triage_by": last_local_day(case.triage_due_at),
+            },
+        )
+    return SubmittedCase(case, access_key, created=True)
+
+
+def case_search_text(case: Case) -> str:
+    """What accent-insensitive search looks in: code, title, content, names and phone."""
+    parts = [
+        case.reference_code,
+        case.national_code,
+        case.title,
+        case.content,
+        case.full_name,
+        case.organisation_name,
+        case.phone,
+        case.email,
+    ]
+    return fold(" ".join(p for p in parts if p))
+
+
+def _check_required(submission: CaseSubmission) -> None:
+    """Art. 7: identity and contact are mandatory; a kiến nghị carries its solution."""
+    required = {
+        "full_name": submission.full_name,
+        "address": submission.address,
+        "title": submission.title,
+        "content": submission.content,
+    }
+    for name, value in required.items():
+        if not nfc(value):
+            raise SubmissionError(name, f"{name} is required")
+    if not (nfc(submission.phone) or nfc(submission.address)):
+        raise SubmissionError("phone", "a phone number or postal address is required")
+    if submission.kind is CaseKind.PETITION and not nfc(submission.proposed_solution):
+        raise SubmissionError("proposed_solution", "a petition needs a proposed solution")
+    if submission.submitter_type is SubmitterType.ORGANISATION and not nfc(
+        submission.organisation_name
+    ):
+        raise SubmissionError("organisation_name", "an organisation needs its name")
+
+
+def _organisation_name(submission: CaseSubmission) -> str | None:
+    return _organisation_value(submission, submission.organisation_name)
+
+
+def _organisation_value(submission: CaseSubmission, value: str | None) -> str | None:
+    if submission.submitter_type is not SubmitterType.ORGANISATION:
+        return None
+    return nfc(value) or None
+
+
+def _case_for_token(token: str | None) -> Case | None:
+    return db.session.scalar(sa.select(Case).where(Case.submission_token == token))
+
+
+def _unused_reference_code(year: int) -> str:
+    """A random code not yet taken; with 40 random bits a second try is already rare."""
+    for _ in range(10):
+        code = new_reference_code(year)
+        taken = db.session.scalar(sa.select(Case.id).where(Case.reference_code == code))
+        if taken is None:
+            return code
+    raise RuntimeError("could not find an unused reference code")
+
+
+def _insert_once(case: Case) -> bool:
+    """Insert in a savepoint; ``False`` if the submission token is already taken."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+    except IntegrityError:
+        if case.submission_token and _case_for_token(case.submission_token) is not None:
+            return False
+        raise
+    return True

@@ -1,0 +1,211 @@
+"""The intake office's verbs: classify, route, refuse, mark as duplicate, transfer out, ask
+the citizen for more (DOMAIN.md §3)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from intake.accounts.models import User
+from intake.cases import clocks
+from intake.cases.events import record_event
+from intake.cases.labels import REJECT_REASON_TEMPLATES
+from intake.cases.models import (
+    Case,
+    CaseKind,
+    ContentClass,
+)
+from intake.cases.operations.cooperation import open_cooperation
+from intake.cases.operations.engine import (
+    check_version,
+    notify_citizen,
+    notify_unit,
+    require,
+    required_text,
+    touch,
+    transition,
+)
+from intake.core.calendar import WorkingCalendar
+from intake.core.deadlines import Priority, Step
+from intake.core.errors import NotAllowed
+from intake.core.reasons import RejectReason
+from intake.core.states import (
+    Action,
+    InvalidTransition,
+    State,
+)
+from intake.core.text import nfc
+from intake.org.models import Unit, UnitKind
+
+
+def classify_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    kind: CaseKind,
+    content_class: ContentClass | None,
+    field_id: int | None,
+    procedure_id: int | None,
+    priority: Priority,
+    calendar: WorkingCalendar,
+) -> None:
+    """Record what the item is about; urgency changes the triage and overall clocks."""
+    if case.state is not State.RECEIVED:
+        raise InvalidTransition(case.state, Action.ASSIGN)
+    check_version(case, expected_version)
+    before = {
+        "kind": str(case.kind),
+        "content_class": str(case.content_class) if case.content_class else None,
+        "field_id": case.field_id,
+        "procedure_id": case.procedure_id,
+        "priority": str(case.priority),
+    }
+    if kind is CaseKind.PETITION and not case.proposed_solution:
+        case.proposed_solution = ""
+    case.kind, case.content_class = kind, content_class
+    case.field_id, case.procedure_id, case.priority = field_id, procedure_id, priority
+    if before["priority"] != str(priority) or before["field_id"] != field_id:
+        clocks.reapply_policy(case, (Step.TRIAGE, Step.OVERALL), calendar=calendar)
+    after = {
+        "kind": str(kind),
+        "content_class": str(content_class) if content_class else None,
+        "field_id": field_id,
+        "procedure_id": procedure_id,
+        "priority": str(priority),
+    }
+    touch(case, now=now)
+    record_event(case, "classify", actor=actor, now=now, details={"before": before, "after": after})
+
+
+def assign_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    lead_unit: Unit,
+    cooperating_units: list[Unit],
+    note: str | None,
+    calendar: WorkingCalendar,
+) -> None:
+    """Route to a lead unit (đơn vị chủ trì), optionally asking others to cooperate."""
+    require(case, Action.ASSIGN, expected_version)
+    if lead_unit.kind is UnitKind.EXTERNAL:
+        raise NotAllowed(
+            _l(
+                "cơ quan ngoài tỉnh không thể là đơn vị chủ trì; "
+                "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
+            )
+        )
+    case.lead_unit = lead_unit
+    case.handler_id = None
+    transition(
+        case,
+        Action.ASSIGN,
+        actor=actor,
+        now=now,
+        is_public=True,
+        unit=lead_unit,
+        note=nfc(note) or None,
+        details={"cooperating_unit_ids": [u.id for u in cooperating_units]},
+        calendar=calendar,
+    )
+    notify_unit(lead_unit, case, "unit_assigned", now=now)
+    for unit in cooperating_units:
+        if unit.id != lead_unit.id:
+            open_cooperation(case, unit, actor=actor, now=now, question=note, calendar=calendar)
+
+
+def reject_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    reason: RejectReason,
+    message: str,
+) -> None:
+    """Refuse at triage with a legal reason; the citizen is told why and where to go."""
+    require(case, Action.REJECT, expected_version)
+    message = required_text(message, _l("cần nêu lý do để thông báo cho người gửi"))
+    transition(
+        case,
+        Action.REJECT,
+        actor=actor,
+        now=now,
+        is_public=True,
+        reason_code=str(reason),
+        note=message,
+    )
+    notify_citizen(case, "rejected", now=now, reason=reason, message=message)
+
+
+def mark_duplicate(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, original: Case
+) -> None:
+    """Refuse as a duplicate, pointing the citizen to the item to follow instead."""
+    require(case, Action.MARK_DUPLICATE, expected_version)
+    if original.id == case.id:
+        raise NotAllowed(_l("một phản ánh, kiến nghị không thể trùng với chính nó"))
+    case.duplicate_of = original
+    with force_locale(case.language):  # the citizen's language, not the officer's
+        message = str(REJECT_REASON_TEMPLATES[RejectReason.DUPLICATE]) % {
+            "original": original.reference_code
+        }
+    transition(
+        case,
+        Action.MARK_DUPLICATE,
+        actor=actor,
+        now=now,
+        is_public=True,
+        reason_code=str(RejectReason.DUPLICATE),
+        note=message,
+        details={"original": original.reference_code},
+    )
+    notify_citizen(case, "rejected", now=now, reason=RejectReason.DUPLICATE, message=message)
+
+
+def transfer_out(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    agency: str,
+    letter_number: str,
+) -> None:
+    """Forward to the competent agency outside the province (Art. 9.1d: within 5 wd)."""
+    require(case, Action.TRANSFER_OUT, expected_version)
+    agency, letter_number = nfc(agency), nfc(letter_number)
+    if not agency or not letter_number:
+        raise NotAllowed(_l("cần nêu cơ quan có thẩm quyền và số văn bản chuyển"))
+    transition(
+        case,
+        Action.TRANSFER_OUT,
+        actor=actor,
+        now=now,
+        is_public=True,
+        details={"agency": agency, "letter_number": letter_number},
+    )
+    notify_citizen(case, "transferred", now=now, agency=agency, letter_number=letter_number)
+
+
+def request_info(
+    case: Case, *, actor: User, now: datetime, expected_version: int | None, message: str
+) -> None:
+    """Ask the citizen for more; the clocks pause until they answer (DOMAIN.md §4)."""
+    require(case, Action.REQUEST_INFO, expected_version)
+    message = required_text(message, _l("cần nêu thông tin cần bổ sung"))
+    transition(
+        case,
+        Action.REQUEST_INFO,
+        actor=actor,
+        now=now,
+        is_public=True,
+        note=message,
+    )
+    notify_citizen(case, "info_requested", now=now, message=message)
