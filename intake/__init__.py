@@ -98,8 +98,8 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from intake.accounts.views import bp as accounts_bp
     from intake.admin.views import bp as admin_bp
-    from intake.officer.views import bp as officer_bp
-    from intake.public.views import bp as public_bp
+    from intake.officer import bp as officer_bp
+    from intake.public import bp as public_bp
     from intake.supervision.views import bp as supervision_bp
 
     app.register_blueprint(public_bp)

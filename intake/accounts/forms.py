@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from intake.web.forms import BaseForm, length
+from intake.forms import BaseForm, length
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 

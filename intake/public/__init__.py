@@ -1,0 +1,13 @@
+"""The citizen's side, one module per page family:
+
+- ``submission``: what PAKN is, the submission form and the receipt;
+- ``tracking``: following an item with its code and key, and the citizen's verbs on it
+  (add information, withdraw, rate, ask for reconsideration) through one door;
+- ``published``: the published answers;
+- ``stats``: the public statistics.
+"""
+
+from intake.public import published, stats, submission, tracking  # noqa: F401  (their routes)
+from intake.public.blueprint import bp
+
+__all__ = ["bp"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    EmailField,
-    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -14,104 +12,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from intake.cases.labels import KIND_LABELS, SUBMITTER_TYPE_LABELS
-from intake.cases.models import CaseKind, SubmitterType
-from intake.core.contact import is_valid_id_number, is_valid_tax_code, normalise_vn_phone
-from intake.web.forms import BaseForm, length
+from intake.core.errors import InvalidInput
+from intake.forms import BaseForm, length
+from intake.web.submission_form import (
+    SubmissionForm,  # noqa: F401  (the citizen's form)
+    read_uploads,
+)
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
-
-
-class SubmissionForm(BaseForm):
-    """The web form of Art. 7: who is writing, how to reach them, and what it is about."""
-
-    submission_token = HiddenField()
-    submitter_type = RadioField(
-        _l("Người gửi là"),
-        choices=[SelectChoice(t.value, SUBMITTER_TYPE_LABELS[t]) for t in SubmitterType],
-        default=SubmitterType.INDIVIDUAL.value,
-        validators=[InputRequired(REQUIRED)],
-    )
-    # No Optional() on the two fields below: it would stop the chain before the inline check
-    # that makes them required for an organisation or a petition.
-    organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), validators=[length(max=255)])
-    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), length(max=20)])
-    full_name = StringField(
-        _l("Họ và tên"), validators=[DataRequired(REQUIRED), length(min=2, max=255)]
-    )
-    address = StringField(
-        _l("Địa chỉ liên hệ"), validators=[DataRequired(REQUIRED), length(min=5, max=500)]
-    )
-    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), length(max=25)])
-    email = EmailField(
-        _l("Thư điện tử (email)"),
-        validators=[
-            DataRequired(REQUIRED),
-            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
-            length(max=255),
-        ],
-    )
-    id_number = StringField(_l("Số CCCD/CMND"), validators=[Optional(), length(max=20)])
-
-    kind = RadioField(
-        _l("Loại"),
-        choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in CaseKind],
-        default=CaseKind.FEEDBACK.value,
-        validators=[InputRequired(REQUIRED)],
-    )
-    title = StringField(_l("Tiêu đề"), validators=[DataRequired(REQUIRED), length(min=5, max=300)])
-    content = TextAreaField(
-        _l("Nội dung phản ánh, kiến nghị"),
-        validators=[DataRequired(REQUIRED), length(min=20, max=20000)],
-    )
-    proposed_solution = TextAreaField(_l("Giải pháp đề xuất"), validators=[length(max=20000)])
-    field_id = SelectField(_l("Lĩnh vực"), coerce=str, validators=[Optional()])
-    procedure = StringField(_l("Thủ tục hành chính liên quan"), validators=[Optional()])
-    concerned_unit_id = SelectField(
-        _l("Cơ quan, đơn vị liên quan"), coerce=str, validators=[Optional()]
-    )
-    attachments = MultipleFileField(_l("Tài liệu kèm theo"))
-    consent_to_publish = BooleanField(
-        _l(
-            "Tôi đồng ý để nội dung phản ánh, kiến nghị (đã được xóa thông tin cá nhân) được "
-            "công khai cùng kết quả trả lời."
-        )
-    )
-    declared_truthful = BooleanField(
-        _l(
-            "Tôi cam đoan nội dung phản ánh, kiến nghị là trung thực và chịu trách nhiệm trước "
-            "pháp luật về nội dung này."
-        ),
-        validators=[DataRequired(_l("Bạn cần xác nhận cam đoan này để gửi."))],
-    )
-
-    def validate_organisation_name(self, field):
-        if self.submitter_type.data == SubmitterType.ORGANISATION.value and not field.data:
-            raise ValidationError(_l("Vui lòng nhập tên tổ chức, doanh nghiệp."))
-
-    def validate_tax_code(self, field):
-        if field.data and not is_valid_tax_code(field.data):
-            raise ValidationError(
-                _l("Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch ngang và 3 chữ số).")
-            )
-
-    def validate_phone(self, field):
-        normalised = normalise_vn_phone(field.data or "")
-        if normalised is None:
-            raise ValidationError(
-                _l("Số điện thoại không hợp lệ. Ví dụ đúng: 0912 345 678 hoặc 0299 3822 456.")
-            )
-        field.data = normalised
-
-    def validate_id_number(self, field):
-        if field.data and not is_valid_id_number(field.data):
-            raise ValidationError(_l("Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."))
-
-    def validate_proposed_solution(self, field):
-        if self.kind.data == CaseKind.PETITION.value and not field.data:
-            raise ValidationError(_l("Kiến nghị cần nêu giải pháp đề xuất."))
 
 
 class TrackForm(BaseForm):
@@ -122,19 +32,31 @@ class TrackForm(BaseForm):
 
 
 class ProvideInfoForm(BaseForm):
+    verb = "provide_info"
     text = TextAreaField(_l("Thông tin bổ sung"), validators=[length(max=20000)])
     attachments = MultipleFileField(_l("Tài liệu bổ sung"))
 
+    def inputs(self) -> dict:
+        uploads = read_uploads(self.attachments)
+        if self.attachments.errors:
+            raise InvalidInput("attachments", " ".join(str(e) for e in self.attachments.errors))
+        return {"text": self.text.data or "", "uploads": uploads}
+
 
 class WithdrawForm(BaseForm):
+    verb = "withdraw"
     reason = TextAreaField(_l("Lý do rút (không bắt buộc)"), validators=[length(max=2000)])
     confirm = BooleanField(
         _l("Tôi muốn rút phản ánh, kiến nghị này."),
         validators=[DataRequired(_l("Cần xác nhận để rút."))],
     )
 
+    def inputs(self) -> dict:
+        return {"reason": self.reason.data}
+
 
 class RatingForm(BaseForm):
+    verb = "rate"
     score = RadioField(
         _l("Mức độ hài lòng với kết quả trả lời"),
         choices=[
@@ -148,11 +70,24 @@ class RatingForm(BaseForm):
     )
     comment = TextAreaField(_l("Ý kiến (không bắt buộc)"), validators=[length(max=5000)])
 
+    def inputs(self) -> dict:
+        return {"score": int(self.score.data), "comment": self.comment.data}
+
 
 class ReconsiderationForm(BaseForm):
+    verb = "reconsider"
     reason = TextAreaField(
         _l("Nội dung chưa thỏa đáng"), validators=[DataRequired(REQUIRED), length(max=10000)]
     )
+
+    def inputs(self) -> dict:
+        return {"reason": self.reason.data}
+
+
+#: The form of each of the citizen's verbs (``intake.cases.verbs``).
+CITIZEN_FORMS = {
+    form.verb: form for form in (ProvideInfoForm, WithdrawForm, RatingForm, ReconsiderationForm)
+}
 
 
 class PublishedSearchForm(BaseForm):

@@ -12,8 +12,8 @@ from wtforms.validators import Optional
 
 from intake.cases.labels import CHANNEL_LABELS
 from intake.core.periods import Period, PeriodKind, period_containing, report_period, reporting_year
+from intake.forms import BaseForm
 from intake.reports.figures import Breakdown
-from intake.web.forms import BaseForm
 
 PERIOD_LABELS = {
     PeriodKind.QUARTER: _l("Quý"),

@@ -72,11 +72,22 @@ def sees(role: str, state: State) -> bool:
 
 
 TRIAGE = {"classify", "assign", "reject", "transfer", "duplicate"}
-UNIT = {"accept", "return", "answer", "cooperate", "defer", "resume", "extension"}
+#: The state each unit action belongs to (the world's in-progress item is a regulation-content
+#: item, so it may be kept for study; nobody has asked for an extension yet).
+UNIT = {
+    "accept": {State.ASSIGNED},
+    "return": {State.ASSIGNED, State.IN_PROGRESS},
+    "answer": {State.IN_PROGRESS},
+    "cooperate": {State.IN_PROGRESS},
+    "defer": {State.IN_PROGRESS},
+    "resume": {State.DEFERRED},
+    "extension": {State.IN_PROGRESS},
+}
 
 
 def permitted(role: str, action: str, state: State) -> bool:
-    """The expected remit, written out by hand from DOMAIN.md §1 (not from the code)."""
+    """The expected remit, written out by hand from DOMAIN.md §1 and §3 (not from the code):
+    who may do it, and in which state it is offered at all. Anything else is a 403."""
     if action == "note":
         return role in ("intake", "handler", "lead")
     if action in TRIAGE:
@@ -88,11 +99,11 @@ def permitted(role: str, action: str, state: State) -> bool:
             role in ("handler", "lead") and state is State.IN_PROGRESS
         )
     if action == "assign-handler":
-        return role == "lead"
+        return role == "lead" and state in (State.ASSIGNED, State.IN_PROGRESS, State.DEFERRED)
     if action == "extension/decision":
-        return role in ("lead", "supervisor")
+        return False  # only once a handler has asked
     if action in UNIT:
-        return role in ("handler", "lead")
+        return role in ("handler", "lead") and state in UNIT[action]
     raise AssertionError(action)
 
 

@@ -13,6 +13,7 @@ from intake.cases.operations.citizen import (
     close_case,
     provide_info,
     rate_answer,
+    reconsideration_open,
     request_reconsideration,
     withdraw_case,
 )
@@ -32,6 +33,7 @@ from intake.cases.operations.handling import (
     return_to_intake,
     save_answer,
     submit_answer,
+    write_answer,
 )
 from intake.cases.operations.review import publish_answer, return_for_rework
 from intake.cases.operations.submission import (
@@ -73,6 +75,7 @@ __all__ = [
     "provide_info",
     "publish_answer",
     "rate_answer",
+    "reconsideration_open",
     "recompute_due_dates",
     "reject_case",
     "reply_cooperation",
@@ -88,4 +91,5 @@ __all__ = [
     "submit_case",
     "transfer_out",
     "withdraw_case",
+    "write_answer",
 ]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from intake import clock
 from intake.cases import signals
 from intake.cases.attachments import Upload, store_attachment
 from intake.cases.events import Actor, record_event
@@ -15,10 +16,13 @@ from intake.cases.models import (
     Case,
 )
 from intake.cases.operations.engine import (
+    calendar_or_loaded,
+    check_version,
     notify_citizen,
     notify_unit,
     require,
     required_text,
+    setting,
     transition,
 )
 from intake.cases.operations.submission import case_search_text
@@ -30,6 +34,7 @@ from intake.core.states import (
     InvalidTransition,
 )
 from intake.core.text import nfc
+from intake.org.calendar import load_working_calendar
 
 
 def provide_info(
@@ -38,18 +43,23 @@ def provide_info(
     now: datetime,
     text: str,
     uploads: list[Upload],
-    upload_dir: str,
-    max_attachment_bytes: int,
+    actor: Actor = "citizen",
+    expected_version: int | None = None,
+    upload_dir: str | None = None,
+    max_attachment_bytes: int | None = None,
 ) -> None:
     """The citizen answers a request for information; the item returns where it was."""
-    require(case, Action.PROVIDE_INFO)
+    require(case, Action.PROVIDE_INFO, expected_version)
+    upload_dir = upload_dir if upload_dir is not None else setting("UPLOAD_DIR")
+    if max_attachment_bytes is None:
+        max_attachment_bytes = setting("MAX_ATTACHMENT_BYTES")
     text = nfc(text)
     if not text and not uploads:
         raise NotAllowed(_l("chưa có thông tin hoặc tệp bổ sung"))
     transition(
         case,
         Action.PROVIDE_INFO,
-        actor="citizen",
+        actor=actor,
         now=now,
         is_public=True,
         note=text or None,
@@ -70,19 +80,36 @@ def provide_info(
         notify_unit(case.lead_unit, case, "unit_info_provided", now=now)
 
 
-def withdraw_case(case: Case, *, now: datetime, reason: str | None) -> None:
+def withdraw_case(
+    case: Case,
+    *,
+    now: datetime,
+    reason: str | None,
+    actor: Actor = "citizen",
+    expected_version: int | None = None,
+) -> None:
+    require(case, Action.WITHDRAW, expected_version)
     transition(
         case,
         Action.WITHDRAW,
-        actor="citizen",
+        actor=actor,
         now=now,
         is_public=True,
         note=nfc(reason) or None,
     )
 
 
-def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -> None:
+def rate_answer(
+    case: Case,
+    *,
+    now: datetime,
+    score: int,
+    comment: str | None,
+    actor: Actor = "citizen",
+    expected_version: int | None = None,
+) -> None:
     """The citizen rates the answer once (1-5)."""
+    check_version(case, expected_version)
     if case.state not in ANSWERED_STATES:
         raise InvalidTransition(case.state, Action.CLOSE)
     if case.rating_score is not None:
@@ -93,8 +120,16 @@ def rate_answer(case: Case, *, now: datetime, score: int, comment: str | None) -
     case.updated_at = now
     signals.answer_rated.send(case, now=now)
     record_event(
-        case, "rate", actor="citizen", now=now, details={"score": score}, note=case.rating_comment
+        case, "rate", actor=actor, now=now, details={"score": score}, note=case.rating_comment
     )
+
+
+def reconsideration_open(case: Case, now: datetime | None = None) -> bool:
+    """Whether the citizen may still ask: answered, under the limit, within the window."""
+    if case.answered_at is None or case.reconsideration_count >= setting("MAX_RECONSIDERATIONS"):
+        return False
+    window = setting("RECONSIDERATION_WINDOW_WORKING_DAYS")
+    return (now or clock.now()) <= load_working_calendar().due_at(case.answered_at, window)
 
 
 def request_reconsideration(
@@ -102,12 +137,19 @@ def request_reconsideration(
     *,
     now: datetime,
     reason: str,
-    calendar: WorkingCalendar,
-    window_working_days: int,
-    max_reconsiderations: int,
+    actor: Actor = "citizen",
+    expected_version: int | None = None,
+    calendar: WorkingCalendar | None = None,
+    window_working_days: int | None = None,
+    max_reconsiderations: int | None = None,
 ) -> None:
     """Reopen once, within the window: back to the unit with a new handling clock."""
-    require(case, Action.REOPEN)
+    require(case, Action.REOPEN, expected_version)
+    calendar = calendar_or_loaded(calendar)
+    if window_working_days is None:
+        window_working_days = setting("RECONSIDERATION_WINDOW_WORKING_DAYS")
+    if max_reconsiderations is None:
+        max_reconsiderations = setting("MAX_RECONSIDERATIONS")
     reason = required_text(reason, _l("cần nêu điểm chưa thỏa đáng"))
     if case.reconsideration_count >= max_reconsiderations:
         raise NotAllowed(_l("đã sử dụng quyền đề nghị xem xét lại"))
@@ -116,7 +158,7 @@ def request_reconsideration(
     transition(
         case,
         Action.REOPEN,
-        actor="citizen",
+        actor=actor,
         now=now,
         is_public=True,
         note=reason,

@@ -17,6 +17,7 @@ from intake.cases.models import (
     CooperationStatus,
 )
 from intake.cases.operations.engine import (
+    calendar_or_loaded,
     notify_unit,
     required_text,
 )
@@ -43,10 +44,11 @@ def request_cooperation(
     now: datetime,
     units: list[Unit],
     question: str,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     if case.state is not State.IN_PROGRESS:
         raise InvalidTransition(case.state, Action.SUBMIT_ANSWER)
+    calendar = calendar_or_loaded(calendar)
     if not nfc(question) or not units:
         raise NotAllowed(_l("cần chọn đơn vị và nêu nội dung đề nghị phối hợp"))
     for unit in units:

@@ -15,6 +15,7 @@ from intake.cases.models import (
     ExtensionStatus,
 )
 from intake.cases.operations.engine import (
+    calendar_or_loaded,
     check_version,
     required_text,
     touch,
@@ -66,7 +67,7 @@ def decide_extension(
     now: datetime,
     expected_version: int | None,
     approve: bool,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None = None,
     note: str | None = None,
 ) -> None:
     """The unit lead (or a supervisor) approves or refuses; approval moves the due date."""
@@ -74,6 +75,7 @@ def decide_extension(
     clock = clocks.pending_extension(case)
     if clock is None:
         raise NotAllowed(_l("không có đề nghị gia hạn nào đang chờ"))
+    calendar = calendar_or_loaded(calendar)
     touch(case, now=now)
     before = clock.due_at
     if approve:

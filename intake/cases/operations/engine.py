@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
 from intake.cases import clocks, signals
@@ -28,6 +29,17 @@ from intake.extensions import db
 from intake.notifications.outbox import queue_email
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Unit
+
+
+def setting(name: str):
+    """A deployment setting the rules depend on (upload folder, reconsideration window …).
+    Read here, not by each door, so that the web, the API and the CLI apply the same value."""
+    return current_app.config[name]
+
+
+def calendar_or_loaded(calendar: WorkingCalendar | None) -> WorkingCalendar:
+    """The caller's calendar (a batch passes one it loaded once), else today's calendar."""
+    return calendar if calendar is not None else load_working_calendar()
 
 
 def require(case: Case, action: Action, expected_version: int | None = None) -> None:

@@ -20,9 +20,11 @@ from intake.cases.operations.engine import (
     check_version,
     require,
     required_text,
+    setting,
     touch,
     transition,
 )
+from intake.core.calendar import WorkingCalendar
 from intake.core.errors import NotAllowed
 from intake.core.reasons import ReturnReason
 from intake.core.states import (
@@ -34,7 +36,12 @@ from intake.core.text import nfc
 
 
 def accept_case(
-    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     require(case, Action.ACCEPT, expected_version)
     transition(
@@ -95,8 +102,12 @@ def assign_handler(
     )
 
 
-def add_note(case: Case, *, actor: User, now: datetime, text: str) -> None:
-    """An internal note: never shown to the citizen, never published."""
+def add_note(
+    case: Case, *, actor: User, now: datetime, text: str, expected_version: int | None = None
+) -> None:
+    """An internal note: never shown to the citizen, never published. Notes never conflict
+    with another officer's change, so the version is not checked (the argument keeps the
+    verbs' common signature)."""
     text = required_text(text, _l("ghi chú trống"))
     record_event(case, "note", actor=actor, now=now, note=text, unit=actor.unit)
 
@@ -121,7 +132,12 @@ def defer_case(
 
 
 def resume_case(
-    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     require(case, Action.RESUME, expected_version)
     transition(
@@ -171,7 +187,12 @@ def save_answer(
 
 
 def submit_answer(
-    case: Case, *, actor: User, now: datetime, expected_version: int | None, calendar
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     """Send the draft for review by the intake office (QĐ 31/2021 Art. 46)."""
     require(case, Action.SUBMIT_ANSWER, expected_version)
@@ -189,3 +210,27 @@ def submit_answer(
         calendar=calendar,
     )
     case.answer_submitted_at = now
+
+
+def write_answer(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    public_text: str,
+    letter: str,
+    upload: Upload | None = None,
+    submit_for_review: bool = False,
+    upload_dir: str | None = None,
+    max_attachment_bytes: int | None = None,
+) -> None:
+    """The answer form's one verb: keep the draft and, when asked, send it for review."""
+    save_answer(
+        case, actor=actor, now=now, expected_version=expected_version,
+        public_text=public_text, letter=letter, upload=upload,
+        upload_dir=upload_dir if upload_dir is not None else setting("UPLOAD_DIR"),
+        max_attachment_bytes=max_attachment_bytes or setting("MAX_ATTACHMENT_BYTES"),
+    )  # fmt: skip
+    if submit_for_review:
+        submit_answer(case, actor=actor, now=now, expected_version=None)

@@ -18,12 +18,18 @@ from intake.cases.operations.engine import (
     required_text,
     transition,
 )
+from intake.core import redaction
 from intake.core.calendar import WorkingCalendar
-from intake.core.errors import NotAllowed
+from intake.core.errors import InvalidInput
 from intake.core.states import (
     Action,
 )
 from intake.core.text import fold, nfc
+
+
+def personal_data_left(*texts: str | None) -> list[str]:
+    """The kinds of personal data still found in texts about to be published."""
+    return [f.kind for text in texts for f in redaction.find_personal_data(text or "")]
 
 
 def publish_answer(
@@ -41,9 +47,18 @@ def publish_answer(
     require(case, Action.PUBLISH_ANSWER, expected_version)
     published_answer = nfc(published_answer)
     if not nfc(published_title):
-        raise NotAllowed(_l("tiêu đề công khai đang trống"))
+        raise InvalidInput("published_title", _l("Vui lòng nhập thông tin này."))
     if not published_answer:
-        raise NotAllowed(_l("nội dung trả lời công khai đang trống"))
+        raise InvalidInput("published_answer", _l("Vui lòng nhập thông tin này."))
+    if personal_data_left(published_title, published_content, published_answer):
+        # Nothing personal is ever published (DOMAIN.md §6): the reviewer masks it first.
+        raise InvalidInput(
+            "confirm_redaction",
+            _l(
+                "Nội dung công khai vẫn còn thông tin cá nhân (được đánh dấu). "
+                "Vui lòng ẩn trước khi công khai."
+            ),
+        )
     transition(
         case,
         Action.PUBLISH_ANSWER,
@@ -73,7 +88,7 @@ def return_for_rework(
     now: datetime,
     expected_version: int | None,
     reason: str,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     require(case, Action.RETURN_FOR_REWORK, expected_version)
     reason = required_text(reason, _l("cần nêu nội dung cần hoàn thiện"))

@@ -22,6 +22,7 @@ from intake.cases.models import (
     Channel,
     SubmitterType,
 )
+from intake.cases.operations.engine import calendar_or_loaded
 from intake.cases.operations.tracking import key_hash_method
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Priority, Step
@@ -75,7 +76,7 @@ def submit_case(
     *,
     actor: Actor,
     now: datetime,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None,
     secret_key: str,
     upload_dir: str,
     max_attachment_bytes: int,
@@ -134,6 +135,7 @@ def submit_case(
         existing = _case_for_token(submission_token)
         return SubmittedCase(existing, access_key, created=False)
     # Both clocks run from the original receipt, whatever the channel.
+    calendar = calendar_or_loaded(calendar)
     for step in (Step.TRIAGE, Step.OVERALL):
         clocks.start_clock(case, step, now=now, calendar=calendar, started_at=received_at)
 

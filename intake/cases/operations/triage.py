@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
@@ -19,6 +20,7 @@ from intake.cases.models import (
 )
 from intake.cases.operations.cooperation import open_cooperation
 from intake.cases.operations.engine import (
+    calendar_or_loaded,
     check_version,
     notify_citizen,
     notify_unit,
@@ -29,14 +31,16 @@ from intake.cases.operations.engine import (
 )
 from intake.core.calendar import WorkingCalendar
 from intake.core.deadlines import Priority, Step
-from intake.core.errors import NotAllowed
+from intake.core.errors import InvalidInput, NotAllowed
 from intake.core.reasons import RejectReason
+from intake.core.reference import normalise_reference_code
 from intake.core.states import (
     Action,
     InvalidTransition,
     State,
 )
 from intake.core.text import nfc
+from intake.extensions import db
 from intake.org.models import Unit, UnitKind
 
 
@@ -51,7 +55,7 @@ def classify_case(
     field_id: int | None,
     procedure_id: int | None,
     priority: Priority,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     """Record what the item is about; urgency changes the triage and overall clocks."""
     if case.state is not State.RECEIVED:
@@ -69,7 +73,9 @@ def classify_case(
     case.kind, case.content_class = kind, content_class
     case.field_id, case.procedure_id, case.priority = field_id, procedure_id, priority
     if before["priority"] != str(priority) or before["field_id"] != field_id:
-        clocks.reapply_policy(case, (Step.TRIAGE, Step.OVERALL), calendar=calendar)
+        clocks.reapply_policy(
+            case, (Step.TRIAGE, Step.OVERALL), calendar=calendar_or_loaded(calendar)
+        )
     after = {
         "kind": str(kind),
         "content_class": str(content_class) if content_class else None,
@@ -90,7 +96,7 @@ def assign_case(
     lead_unit: Unit,
     cooperating_units: list[Unit],
     note: str | None,
-    calendar: WorkingCalendar,
+    calendar: WorkingCalendar | None = None,
 ) -> None:
     """Route to a lead unit (đơn vị chủ trì), optionally asking others to cooperate."""
     require(case, Action.ASSIGN, expected_version)
@@ -101,6 +107,7 @@ def assign_case(
                 "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
             )
         )
+    calendar = calendar_or_loaded(calendar)  # the cooperation clocks below need one too
     case.lead_unit = lead_unit
     case.handler_id = None
     transition(
@@ -127,10 +134,14 @@ def reject_case(
     now: datetime,
     expected_version: int | None,
     reason: RejectReason,
-    message: str,
+    message: str | None = None,
 ) -> None:
-    """Refuse at triage with a legal reason; the citizen is told why and where to go."""
+    """Refuse at triage with a legal reason; the citizen is told why and where to go. Without
+    a message of the officer's own, the reason's standard explanation is sent."""
     require(case, Action.REJECT, expected_version)
+    if not nfc(message):
+        with force_locale(case.language):  # the citizen reads it, not the officer
+            message = str(REJECT_REASON_TEMPLATES[reason])
     message = required_text(message, _l("cần nêu lý do để thông báo cho người gửi"))
     transition(
         case,
@@ -145,10 +156,22 @@ def reject_case(
 
 
 def mark_duplicate(
-    case: Case, *, actor: User, now: datetime, expected_version: int | None, original: Case
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    original: Case | None = None,
+    original_code: str | None = None,
 ) -> None:
-    """Refuse as a duplicate, pointing the citizen to the item to follow instead."""
+    """Refuse as a duplicate, pointing the citizen to the item to follow instead (given as
+    the item itself, or as the code an officer typed in any common spelling)."""
     require(case, Action.MARK_DUPLICATE, expected_version)
+    if original is None:
+        code = normalise_reference_code(original_code or "")
+        original = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
+        if original is None:
+            raise InvalidInput("original_code", _l("không tìm thấy mã %(code)s", code=code))
     if original.id == case.id:
         raise NotAllowed(_l("một phản ánh, kiến nghị không thể trùng với chính nó"))
     case.duplicate_of = original

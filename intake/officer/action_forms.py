@@ -1,0 +1,423 @@
+"""One form per verb of the officers' door (``intake.cases.verbs``).
+
+Each form names its verb, builds itself for a case (defaults and choices: ``for_case``) and
+turns what was posted into the operation's keyword arguments (``inputs``). Ids that name
+nothing become a message on their field, raised inside the request lifecycle like any
+other refusal. Forms with a ``version`` carry the case version the officer saw.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+
+from intake.accounts.models import Role, User
+from intake.cases.attachments import Upload, check_upload
+from intake.cases.labels import (
+    CONTENT_CLASS_LABELS,
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    REJECT_REASON_LABELS,
+    RETURN_REASON_LABELS,
+)
+from intake.cases.models import Case, CaseKind, ContentClass
+from intake.core import redaction
+from intake.core.deadlines import Priority
+from intake.core.errors import InvalidInput
+from intake.core.reasons import MANUAL_REJECT_REASONS, RejectReason, ReturnReason
+from intake.extensions import db
+from intake.forms import BaseForm, length
+from intake.officer.forms import REQUIRED, VersionedForm, choices_of
+from intake.org import choices
+from intake.org.models import Unit
+from intake.web.params import id_param
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _unit(value, field: str) -> Unit:
+    unit = db.session.get(Unit, id_param(value) or 0)
+    if unit is None:
+        raise InvalidInput(field, _l("không có đơn vị này"))
+    return unit
+
+
+class ActionForm(BaseForm):
+    """The shape every action form shares; subclasses declare ``verb`` and their fields."""
+
+    verb: ClassVar[str]
+
+    @classmethod
+    def for_case(cls, case: Case, *, posted: bool = False):
+        """The form for ``case``: bound to this request's form data and files when ``posted``,
+        else filled with the case's current values."""
+        # Without a ``formdata`` argument Flask-WTF reads request.form and request.files.
+        source = {} if posted else {"formdata": None}
+        form = cls(**source, **cls.defaults(case))
+        form.set_choices(case)
+        return form
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {}
+
+    def set_choices(self, case: Case) -> None:
+        """Choices that depend on the organisation or the case (none by default)."""
+
+    @property
+    def expected_version(self) -> int | None:
+        return None
+
+    def inputs(self) -> dict:
+        """The operation's keyword arguments, from what was posted."""
+        return {}
+
+
+class VersionedActionForm(VersionedForm, ActionForm):
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {"version": case.version}
+
+
+class ClassifyForm(VersionedActionForm):
+    verb = "classify"
+    kind = SelectField(_l("Loại"), choices=choices_of(KIND_LABELS))
+    content_class = SelectField(
+        _l("Phân loại nội dung"),
+        choices=choices_of(CONTENT_CLASS_LABELS, blank=SelectChoice("", _l("— Chưa xác định —"))),
+        validators=[Optional()],
+    )
+    field_id = SelectField(_l("Lĩnh vực"), validators=[Optional()])
+    procedure_id = SelectField(_l("Thủ tục hành chính"), validators=[Optional()])
+    priority = SelectField(_l("Mức độ"), choices=choices_of(PRIORITY_LABELS))
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {
+            "version": case.version,
+            "kind": case.kind.value,
+            "content_class": case.content_class.value if case.content_class else "",
+            "field_id": str(case.field_id or ""),
+            "procedure_id": str(case.procedure_id or ""),
+            "priority": case.priority.value,
+        }
+
+    def set_choices(self, case: Case) -> None:
+        self.field_id.choices = choices.field_choices(_locale())
+        self.procedure_id.choices = choices.procedure_choices()
+
+    def inputs(self) -> dict:
+        return {
+            "kind": CaseKind(self.kind.data),
+            "content_class": ContentClass(self.content_class.data)
+            if self.content_class.data
+            else None,
+            "field_id": id_param(self.field_id.data),
+            "procedure_id": id_param(self.procedure_id.data),
+            "priority": Priority(self.priority.data),
+        }
+
+
+class AssignForm(VersionedActionForm):
+    verb = "assign"
+    lead_unit_id = SelectField(_l("Đơn vị chủ trì"), validators=[InputRequired(REQUIRED)])
+    cooperating_unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[Optional()])
+    note = TextAreaField(_l("Ý kiến chỉ đạo, ghi chú"), validators=[length(max=5000)])
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        from intake.org.routing import suggestion_for
+
+        suggestion = suggestion_for(case.field_id, case.procedure_id)
+        return {"version": case.version, "lead_unit_id": str(suggestion.unit_id or "")}
+
+    def set_choices(self, case: Case) -> None:
+        units = choices.unit_choices(_locale(), include_blank=False)
+        self.lead_unit_id.choices = units
+        self.cooperating_unit_ids.choices = units
+
+    def inputs(self) -> dict:
+        return {
+            "lead_unit": _unit(self.lead_unit_id.data, "lead_unit_id"),
+            "cooperating_units": [
+                _unit(i, "cooperating_unit_ids") for i in self.cooperating_unit_ids.data or []
+            ],
+            "note": self.note.data,
+        }
+
+
+class RejectForm(VersionedActionForm):
+    verb = "reject"
+    reason = SelectField(
+        _l("Lý do"), choices=choices_of(REJECT_REASON_LABELS, MANUAL_REJECT_REASONS)
+    )
+    message = TextAreaField(_l("Nội dung thông báo cho người gửi"), validators=[length(max=5000)])
+
+    def inputs(self) -> dict:
+        return {"reason": RejectReason(self.reason.data), "message": self.message.data}
+
+
+class TransferForm(VersionedActionForm):
+    verb = "transfer"
+    agency = StringField(
+        _l("Cơ quan có thẩm quyền"), validators=[DataRequired(REQUIRED), length(max=255)]
+    )
+    letter_number = StringField(
+        _l("Số văn bản chuyển"), validators=[DataRequired(REQUIRED), length(max=60)]
+    )
+
+    def inputs(self) -> dict:
+        return {"agency": self.agency.data, "letter_number": self.letter_number.data}
+
+
+class RequestInfoForm(VersionedActionForm):
+    verb = "request_info"
+    message = TextAreaField(
+        _l("Thông tin cần bổ sung"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def inputs(self) -> dict:
+        return {"message": self.message.data}
+
+
+class DuplicateForm(VersionedActionForm):
+    verb = "duplicate"
+    original_code = StringField(
+        _l("Mã phản ánh, kiến nghị gốc"), validators=[DataRequired(REQUIRED), length(max=40)]
+    )
+
+    def inputs(self) -> dict:
+        return {"original_code": self.original_code.data}
+
+
+class AcceptForm(VersionedActionForm):
+    verb = "accept"
+
+
+class ResumeForm(VersionedActionForm):
+    verb = "resume"
+
+
+class ReturnForm(VersionedActionForm):
+    verb = "return_case"
+    reason = SelectField(_l("Lý do trả lại"), choices=choices_of(RETURN_REASON_LABELS))
+    note = TextAreaField(_l("Giải thích"), validators=[DataRequired(REQUIRED), length(max=5000)])
+
+    def inputs(self) -> dict:
+        return {"reason": ReturnReason(self.reason.data), "note": self.note.data}
+
+
+class AssignHandlerForm(VersionedActionForm):
+    verb = "assign_handler"
+    handler_id = SelectField(_l("Cán bộ xử lý"), validators=[InputRequired(REQUIRED)])
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {"version": case.version, "handler_id": str(case.handler_id or "")}
+
+    def set_choices(self, case: Case) -> None:
+        officers = db.session.scalars(
+            sa.select(User)
+            .where(
+                User.unit_id == case.lead_unit_id,
+                User.role.in_([Role.HANDLER, Role.UNIT_LEAD]),
+                User.is_enabled,
+            )
+            .order_by(User.full_name)
+        ).all()
+        self.handler_id.choices = [SelectChoice(str(u.id), u.full_name) for u in officers]
+
+    def inputs(self) -> dict:
+        handler = db.session.get(User, id_param(self.handler_id.data) or 0)
+        if handler is None:
+            raise InvalidInput("handler_id", _l("không có cán bộ này"))
+        return {"handler": handler}
+
+
+class NoteForm(ActionForm):
+    verb = "note"
+    text = TextAreaField(
+        _l("Ghi chú nội bộ"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def inputs(self) -> dict:
+        return {"text": self.text.data}
+
+
+class CooperationForm(ActionForm):
+    verb = "cooperate"
+    unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
+    question = TextAreaField(
+        _l("Nội dung đề nghị phối hợp"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def set_choices(self, case: Case) -> None:
+        self.unit_ids.choices = [
+            c
+            for c in choices.unit_choices(_locale(), include_blank=False)
+            if c.value != str(case.lead_unit_id)
+        ]
+
+    def inputs(self) -> dict:
+        return {
+            "units": [_unit(i, "unit_ids") for i in self.unit_ids.data or []],
+            "question": self.question.data,
+        }
+
+
+class CooperationReplyForm(BaseForm):
+    """Not on the case page's list: one per open request, with its own prefix."""
+
+    reply = TextAreaField(
+        _l("Ý kiến của đơn vị phối hợp"), validators=[DataRequired(REQUIRED), length(max=10000)]
+    )
+
+
+class DeferForm(VersionedActionForm):
+    verb = "defer"
+    reason = TextAreaField(
+        _l("Lý do tiếp tục nghiên cứu"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def inputs(self) -> dict:
+        return {"reason": self.reason.data}
+
+
+class AnswerForm(VersionedActionForm):
+    verb = "answer"
+    public_text = TextAreaField(
+        _l("Nội dung trả lời công khai"), validators=[Optional(), length(max=20000)]
+    )
+    letter = TextAreaField(
+        _l("Văn bản trả lời người gửi"), validators=[Optional(), length(max=20000)]
+    )
+    attachment = FileField(_l("Tệp văn bản trả lời (nếu có)"))
+    submit_for_review = HiddenField()
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {
+            "version": case.version,
+            "public_text": case.answer_public_text,
+            "letter": case.answer_letter,
+        }
+
+    def inputs(self) -> dict:
+        upload = None
+        file = self.attachment.data
+        if file and getattr(file, "filename", None):
+            max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+            upload = Upload(filename=file.filename, data=file.read(max_bytes + 1))
+            check_upload(upload, max_bytes)
+        return {
+            "public_text": self.public_text.data,
+            "letter": self.letter.data,
+            "upload": upload,
+            "submit_for_review": bool(self.submit_for_review.data),
+        }
+
+
+class ReviewForm(VersionedActionForm):
+    """Shown on its own page (``officer.review``), with the texts masked beforehand."""
+
+    verb = "publish"
+    published_title = StringField(
+        _l("Tiêu đề công khai"), validators=[DataRequired(REQUIRED), length(max=300)]
+    )
+    published_content = TextAreaField(
+        _l("Nội dung phản ánh công khai (đã ẩn thông tin cá nhân)"),
+        validators=[Optional(), length(max=20000)],
+    )
+    published_answer = TextAreaField(
+        _l("Nội dung trả lời công khai (đã ẩn thông tin cá nhân)"),
+        validators=[DataRequired(REQUIRED), length(max=20000)],
+    )
+    confirm_redaction = BooleanField(
+        _l("Tôi đã kiểm tra: nội dung công khai không còn thông tin cá nhân."),
+        validators=[DataRequired(_l("Cần xác nhận đã kiểm tra thông tin cá nhân."))],
+    )
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {
+            "version": case.version,
+            "published_title": redaction.mask(case.title),
+            "published_content": redaction.mask(case.content) if case.consent_to_publish else "",
+            "published_answer": redaction.mask(case.answer_public_text or ""),
+        }
+
+    def inputs(self) -> dict:
+        return {
+            "published_title": self.published_title.data,
+            "published_content": self.published_content.data or "",
+            "published_answer": self.published_answer.data,
+        }
+
+
+class ReworkForm(VersionedActionForm):
+    verb = "rework"
+    reason = TextAreaField(
+        _l("Nội dung cần hoàn thiện"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def inputs(self) -> dict:
+        return {"reason": self.reason.data}
+
+
+class ExtensionRequestForm(VersionedActionForm):
+    verb = "request_extension"
+    working_days = IntegerField(
+        _l("Số ngày làm việc xin gia hạn"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)],
+    )
+    reason = TextAreaField(
+        _l("Lý do gia hạn"), validators=[DataRequired(REQUIRED), length(max=5000)]
+    )
+
+    def inputs(self) -> dict:
+        return {"working_days": self.working_days.data, "reason": self.reason.data}
+
+
+class ExtensionDecisionForm(VersionedActionForm):
+    verb = "decide_extension"
+    decision = SelectField(
+        _l("Quyết định"),
+        choices=[
+            SelectChoice("approve", _l("Đồng ý gia hạn")),
+            SelectChoice("refuse", _l("Không đồng ý")),
+        ],
+    )
+    note = TextAreaField(_l("Ý kiến"), validators=[length(max=2000)])
+
+    def inputs(self) -> dict:
+        return {"approve": self.decision.data == "approve", "note": self.note.data}
+
+
+#: The form of each officer verb (``reply_cooperation`` has one per open request instead).
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    form.verb: form
+    for form in (
+        ClassifyForm, AssignForm, RejectForm, TransferForm, RequestInfoForm, DuplicateForm,
+        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, CooperationForm,
+        DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
+        ExtensionDecisionForm,
+    )
+}  # fmt: skip

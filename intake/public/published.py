@@ -1,0 +1,43 @@
+"""The published answers (Art. 19): the redacted texts only, never a person."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, render_template, request
+from flask_babel import get_locale
+
+from intake.cases import queries
+from intake.cases.models import Case
+from intake.core.reference import normalise_reference_code
+from intake.extensions import db
+from intake.org import choices
+from intake.public.blueprint import bp
+from intake.public.forms import PublishedSearchForm
+from intake.web.params import id_param, page_number
+
+
+@bp.get("/published")
+def published():
+    locale = str(get_locale())
+    form = PublishedSearchForm(request.args)
+    form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
+    form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
+    valid = form.validate()
+    query = queries.published_cases(
+        q=(form.q.data or "") if valid else "",
+        field_id=id_param(form.field_id.data) if valid else None,
+        unit_id=id_param(form.unit_id.data) if valid else None,
+    )
+    page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
+    return render_template("public/published.html", form=form, page=page)
+
+
+@bp.get("/published/<code>")
+def published_detail(code: str):
+    code = normalise_reference_code(code)
+    case = db.session.scalar(
+        sa.select(Case).where(Case.reference_code == code, Case.published_at.is_not(None))
+    )
+    if case is None:
+        abort(404)
+    return render_template("public/published_detail.html", case=case)

@@ -1,0 +1,134 @@
+"""One request lifecycle for every state-changing request: run the operation, commit once,
+or roll back and say why.
+
+The doors (officer pages, citizen pages, admin pages) parse their input and load and check
+what they act on; then they hand the operation to ``perform``. It commits once — the
+after-commit hooks of ``intake.transaction`` then move files into place — or, when the
+operation refuses, rolls back and returns a ``Refusal`` built from ``refusal_for``: the one
+table that maps the domain's exceptions to what the user is told. Nothing else catches them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from intake.cases.attachments import RejectedUpload
+from intake.core.errors import (
+    InvalidInput,
+    InvalidTransition,
+    NotAllowed,
+    StaleCase,
+    SubmissionError,
+)
+from intake.extensions import db
+
+#: What an operation may raise to refuse; anything else is a bug and becomes the 500 page.
+DOMAIN_ERRORS = (
+    StaleCase,
+    StaleDataError,
+    InvalidTransition,
+    NotAllowed,
+    InvalidInput,
+    RejectedUpload,
+    sa.exc.IntegrityError,
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What to tell the user, and how: ``keeps_form`` shows the form again with what was
+    typed (the input can be corrected); otherwise the page shows the item as it is now."""
+
+    message: str
+    keeps_form: bool
+    field: str | None = None
+
+    def attach_to(self, form) -> None:
+        """Put the message next to the field it names, else at the top of the form."""
+        target = getattr(form, self.field, None) if self.field else None
+        if target is not None and hasattr(target, "errors"):
+            if not isinstance(target.errors, list):
+                target.errors = list(target.errors)
+            target.errors.append(self.message)
+        else:
+            form.form_errors.append(self.message)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    value: Any = None
+    refusal: Refusal | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+
+def stale_message() -> str:
+    return _(
+        "Hồ sơ vừa được người khác cập nhật. Vui lòng xem tình trạng hiện tại rồi thao tác lại."
+    )
+
+
+def refusal_for(exc: Exception) -> Refusal:
+    """The table: each refusal of the domain, in the user's language."""
+    if isinstance(exc, StaleCase | StaleDataError):
+        return Refusal(stale_message(), keeps_form=False)
+    if isinstance(exc, InvalidTransition):
+        return Refusal(
+            _("Không thể thực hiện thao tác này ở tình trạng hiện tại của hồ sơ."),
+            keeps_form=False,
+        )
+    if isinstance(exc, SubmissionError):
+        # Its message is for developers: the form should have caught it; point at the field.
+        return Refusal(_("Vui lòng kiểm tra lại thông tin này."), keeps_form=True, field=exc.field)
+    if isinstance(exc, InvalidInput):
+        return Refusal(str(exc.message), keeps_form=True, field=exc.field)
+    if isinstance(exc, RejectedUpload):
+        return Refusal(upload_message(exc), keeps_form=True, field="attachments")
+    if isinstance(exc, sa.exc.IntegrityError):
+        # A unique key broken at commit: someone saved the same thing a moment earlier.
+        return Refusal(
+            _("Dữ liệu vừa được thay đổi ở nơi khác. Vui lòng kiểm tra lại rồi lưu lần nữa."),
+            keeps_form=True,
+        )
+    return Refusal(_("Không thực hiện được: %(reason)s", reason=str(exc)), keeps_form=True)
+
+
+def upload_message(exc: RejectedUpload) -> str:
+    if exc.reason == "too_large":
+        return _("Tệp “%(name)s” vượt quá 10 MB.", name=exc.filename)
+    if exc.reason == "empty":
+        return _("Tệp “%(name)s” rỗng.", name=exc.filename)
+    return _(
+        "Tệp “%(name)s” không đúng định dạng cho phép (PDF, JPG, PNG, DOC, DOCX, XLS, XLSX).",
+        name=exc.filename,
+    )
+
+
+def verb_view(verb_name: str, door: Callable[..., Any]) -> Callable[..., Any]:
+    """A view function of its own for one verb of a generic door, named after the verb:
+    Flask-WTF's CSRF exemptions and the logs identify views by their function's name."""
+
+    def view(**view_args):
+        return door(verb_name, **view_args)
+
+    view.__name__ = view.__qualname__ = verb_name
+    return view
+
+
+def perform(operation: Callable[[], Any]) -> Outcome:
+    """Run ``operation`` and commit; on a refusal roll back and describe it."""
+    try:
+        value = operation()
+        db.session.commit()
+    except DOMAIN_ERRORS as exc:
+        db.session.rollback()
+        return Outcome(refusal=refusal_for(exc))
+    return Outcome(value=value)

@@ -1,0 +1,172 @@
+"""The submission form of Art. 7, shared by the citizen's page and the officers' record of an
+item received through another channel: its fields, its files, and the ``CaseSubmission`` it
+becomes. Messages are Vietnamese source strings, translated by Flask-Babel."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
+
+from intake.cases.attachments import RejectedUpload, Upload, check_upload
+from intake.cases.labels import KIND_LABELS, SUBMITTER_TYPE_LABELS
+from intake.cases.models import CaseKind, SubmitterType
+from intake.cases.operations import CaseSubmission
+from intake.core.contact import is_valid_id_number, is_valid_tax_code, normalise_vn_phone
+from intake.forms import BaseForm, length
+from intake.web.lifecycle import upload_message
+from intake.web.params import id_param
+
+REQUIRED = _l("Vui lòng nhập thông tin này.")
+
+
+class SubmissionForm(BaseForm):
+    """The web form of Art. 7: who is writing, how to reach them, and what it is about."""
+
+    submission_token = HiddenField()
+    submitter_type = RadioField(
+        _l("Người gửi là"),
+        choices=[SelectChoice(t.value, SUBMITTER_TYPE_LABELS[t]) for t in SubmitterType],
+        default=SubmitterType.INDIVIDUAL.value,
+        validators=[InputRequired(REQUIRED)],
+    )
+    # No Optional() on the two fields below: it would stop the chain before the inline check
+    # that makes them required for an organisation or a petition.
+    organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), validators=[length(max=255)])
+    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), length(max=20)])
+    full_name = StringField(
+        _l("Họ và tên"), validators=[DataRequired(REQUIRED), length(min=2, max=255)]
+    )
+    address = StringField(
+        _l("Địa chỉ liên hệ"), validators=[DataRequired(REQUIRED), length(min=5, max=500)]
+    )
+    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), length(max=25)])
+    email = EmailField(
+        _l("Thư điện tử (email)"),
+        validators=[
+            DataRequired(REQUIRED),
+            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
+            length(max=255),
+        ],
+    )
+    id_number = StringField(_l("Số CCCD/CMND"), validators=[Optional(), length(max=20)])
+
+    kind = RadioField(
+        _l("Loại"),
+        choices=[SelectChoice(k.value, KIND_LABELS[k]) for k in CaseKind],
+        default=CaseKind.FEEDBACK.value,
+        validators=[InputRequired(REQUIRED)],
+    )
+    title = StringField(_l("Tiêu đề"), validators=[DataRequired(REQUIRED), length(min=5, max=300)])
+    content = TextAreaField(
+        _l("Nội dung phản ánh, kiến nghị"),
+        validators=[DataRequired(REQUIRED), length(min=20, max=20000)],
+    )
+    proposed_solution = TextAreaField(_l("Giải pháp đề xuất"), validators=[length(max=20000)])
+    field_id = SelectField(_l("Lĩnh vực"), coerce=str, validators=[Optional()])
+    procedure = StringField(_l("Thủ tục hành chính liên quan"), validators=[Optional()])
+    concerned_unit_id = SelectField(
+        _l("Cơ quan, đơn vị liên quan"), coerce=str, validators=[Optional()]
+    )
+    attachments = MultipleFileField(_l("Tài liệu kèm theo"))
+    consent_to_publish = BooleanField(
+        _l(
+            "Tôi đồng ý để nội dung phản ánh, kiến nghị (đã được xóa thông tin cá nhân) được "
+            "công khai cùng kết quả trả lời."
+        )
+    )
+    declared_truthful = BooleanField(
+        _l(
+            "Tôi cam đoan nội dung phản ánh, kiến nghị là trung thực và chịu trách nhiệm trước "
+            "pháp luật về nội dung này."
+        ),
+        validators=[DataRequired(_l("Bạn cần xác nhận cam đoan này để gửi."))],
+    )
+
+    def validate_organisation_name(self, field):
+        if self.submitter_type.data == SubmitterType.ORGANISATION.value and not field.data:
+            raise ValidationError(_l("Vui lòng nhập tên tổ chức, doanh nghiệp."))
+
+    def validate_tax_code(self, field):
+        if field.data and not is_valid_tax_code(field.data):
+            raise ValidationError(
+                _l("Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch ngang và 3 chữ số).")
+            )
+
+    def validate_phone(self, field):
+        normalised = normalise_vn_phone(field.data or "")
+        if normalised is None:
+            raise ValidationError(
+                _l("Số điện thoại không hợp lệ. Ví dụ đúng: 0912 345 678 hoặc 0299 3822 456.")
+            )
+        field.data = normalised
+
+    def validate_id_number(self, field):
+        if field.data and not is_valid_id_number(field.data):
+            raise ValidationError(_l("Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."))
+
+    def validate_proposed_solution(self, field):
+        if self.kind.data == CaseKind.PETITION.value and not field.data:
+            raise ValidationError(_l("Kiến nghị cần nêu giải pháp đề xuất."))
+
+    def read_uploads(self) -> list[Upload]:
+        """Read and check each file; problems become errors on the attachments field."""
+        return read_uploads(self.attachments)
+
+    def to_submission(self, uploads, procedure_id, language) -> CaseSubmission:
+        return CaseSubmission(
+            submitter_type=SubmitterType(self.submitter_type.data),
+            organisation_name=self.organisation_name.data,
+            tax_code=self.tax_code.data,
+            full_name=self.full_name.data,
+            address=self.address.data,
+            phone=self.phone.data,
+            email=self.email.data,
+            id_number=self.id_number.data,
+            kind=CaseKind(self.kind.data),
+            title=self.title.data,
+            content=self.content.data,
+            proposed_solution=self.proposed_solution.data,
+            field_id=id_param(self.field_id.data),
+            procedure_id=procedure_id,
+            concerned_unit_id=id_param(self.concerned_unit_id.data),
+            consent_to_publish=self.consent_to_publish.data,
+            declared_truthful=self.declared_truthful.data,
+            language=language,
+            uploads=uploads,
+        )
+
+
+def read_uploads(field) -> list[Upload]:
+    """The files of a multiple-file field, read and checked; each problem becomes an error on
+    the field (browsers never send chosen files again, so the citizen is asked to)."""
+    files = [f for f in field.data or [] if f and getattr(f, "filename", None)]
+    limit = current_app.config["MAX_ATTACHMENTS"]
+    max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+    if len(files) > limit:
+        field.errors.append(_("Chỉ được gửi tối đa %(n)d tệp.", n=limit))
+        return []
+    uploads = []
+    for file in files:
+        upload = Upload(filename=file.filename, data=file.read(max_bytes + 1))
+        try:
+            check_upload(upload, max_bytes)
+        except RejectedUpload as exc:
+            field.errors.append(upload_message(exc))
+        else:
+            uploads.append(upload)
+    if field.errors:
+        field.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))
+    return uploads
