@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from intake.accounts.models import User
 from intake.cases.models import Case, CaseEvent
-from intake.core.states import State
+from intake.core.states import EventKind, State
 from intake.extensions import db
 from intake.org.models import Unit
 
@@ -22,7 +22,7 @@ Actor = User | str  # a signed-in officer, or "citizen" / "system"
 
 def record_event(
     case: Case,
-    kind: str,
+    kind: EventKind,
     *,
     actor: Actor,
     now: datetime,
@@ -50,7 +50,7 @@ def record_event(
     event = CaseEvent(
         case_id=case.id,
         seq=seq,
-        kind=kind,
+        kind=str(EventKind(kind)),  # an unknown kind fails here, not in a report later
         at=now,
         actor_id=actor.id if isinstance(actor, User) else None,
         actor_label="" if isinstance(actor, User) else actor,

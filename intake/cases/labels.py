@@ -12,7 +12,7 @@ from intake.cases.models import CaseKind, Channel, ClockStatus, ContentClass, Su
 from intake.core.deadlines import Priority, Step
 from intake.core.reasons import RejectReason, ReturnReason
 from intake.core.redaction import Kind as PiiKind
-from intake.core.states import State
+from intake.core.states import EVENTS_NAMING_THE_UNIT, State  # noqa: F401  (templates)
 
 STATE_LABELS = {
     State.RECEIVED: _l("Đã tiếp nhận, chờ phân loại"),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.accounts.models import User
 from intake.core.deadlines import Priority, Step
-from intake.core.states import FINAL_STATES, State
+from intake.core.states import ANSWERED_STATES, ENDED_AT_TRIAGE_STATES, FINAL_STATES, State
 from intake.extensions import db
 from intake.org.models import Field, Procedure, Unit
 from intake.sqltypes import UTCDateTime, enum_column, utcnow
@@ -190,6 +190,24 @@ class Case(db.Model):
     def is_open(self) -> bool:
         return self.state not in FINAL_STATES
 
+    # Predicates for templates and views, so that no page compares state names as strings.
+    @property
+    def is_awaiting_triage(self) -> bool:
+        return self.state is State.RECEIVED
+
+    @property
+    def is_answered(self) -> bool:
+        return self.state in ANSWERED_STATES
+
+    @property
+    def is_ended_at_triage(self) -> bool:
+        """Refused or transferred out: the citizen is told why and where to go."""
+        return self.state in ENDED_AT_TRIAGE_STATES
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.priority is Priority.URGENT
+
 
 class CooperationStatus(enum.StrEnum):
     OPEN = "open"
@@ -221,6 +239,14 @@ class CooperationRequest(db.Model):
     unit: Mapped[Unit] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     replied_by: Mapped[User | None] = relationship(foreign_keys=[replied_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CooperationStatus.OPEN
+
+    @property
+    def is_replied(self) -> bool:
+        return self.status is CooperationStatus.REPLIED
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -285,6 +311,15 @@ class CaseClock(db.Model):
     case: Mapped[Case] = relationship(back_populates="clocks")
     unit: Mapped[Unit | None] = relationship()
 
+    @property
+    def is_active(self) -> bool:
+        """Running or paused: its due date still matters."""
+        return self.status in (ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+    @property
+    def has_extension_request(self) -> bool:
+        return self.extension_status is ExtensionStatus.REQUESTED
+
     __table_args__ = (
         # The reminder worker asks, per level, "running clocks whose instant has passed".
         sa.Index("ix_case_clocks_status_remind_half_at", "status", "remind_half_at"),
@@ -338,6 +373,14 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     case: Mapped[Case] = relationship(back_populates="attachments")
+
+    @property
+    def is_answer_file(self) -> bool:
+        return self.purpose is AttachmentPurpose.ANSWER
+
+    @property
+    def is_additional_info(self) -> bool:
+        return self.purpose is AttachmentPurpose.ADDITIONAL_INFO
 
 
 class CaseEvent(db.Model):

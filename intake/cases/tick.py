@@ -32,7 +32,7 @@ from intake.core.calendar import (
 )
 from intake.core.clocks import ReminderLevel
 from intake.core.deadlines import Step
-from intake.core.states import State
+from intake.core.states import EventKind, State
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage
 from intake.notifications.outbox import queue_email
@@ -337,7 +337,7 @@ def _flag_batch(now, calendar, window, batch_size, seen, report) -> bool:
         case.info_overdue_at = now
         record_event(
             case,
-            "info_overdue",
+            EventKind.INFO_OVERDUE,
             actor="system",
             now=now,
             details={"waiting_since": paused_at.isoformat(), "window_working_days": window},

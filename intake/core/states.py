@@ -57,6 +57,8 @@ OPEN_STATES = frozenset(
 )
 #: States an item never leaves.
 FINAL_STATES = frozenset({State.CLOSED, State.REJECTED, State.TRANSFERRED_OUT, State.WITHDRAWN})
+#: Ended at triage: refused with a reason, or forwarded to the competent agency.
+ENDED_AT_TRIAGE_STATES = frozenset({State.REJECTED, State.TRANSFERRED_OUT})
 #: The answer has been given (it may still be rated or reconsidered).
 ANSWERED_STATES = frozenset({State.ANSWERED, State.CLOSED})
 #: Clocks do not run: paused while waiting for the citizen, stopped while kept for study.
@@ -87,6 +89,50 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State | None]] = {
     Action.CLOSE: (frozenset({State.ANSWERED}), State.CLOSED),
     Action.WITHDRAW: (OPEN_STATES, State.WITHDRAWN),
 }
+
+
+class EventKind(enum.StrEnum):
+    """What a history entry records: every action above (a change of state), and the steps
+    that keep the state. Stored as its value in ``case_events.kind``."""
+
+    SUBMIT = "submit"
+    REQUEST_INFO = "request_info"
+    PROVIDE_INFO = "provide_info"
+    ASSIGN = "assign"
+    REJECT = "reject"
+    MARK_DUPLICATE = "mark_duplicate"
+    TRANSFER_OUT = "transfer_out"
+    ACCEPT = "accept"
+    RETURN_TO_INTAKE = "return_to_intake"
+    DEFER = "defer"
+    RESUME = "resume"
+    SUBMIT_ANSWER = "submit_answer"
+    RETURN_FOR_REWORK = "return_for_rework"
+    PUBLISH_ANSWER = "publish_answer"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    # Steps that keep the state.
+    CLASSIFY = "classify"
+    ASSIGN_HANDLER = "assign_handler"
+    NOTE = "note"
+    REQUEST_COOPERATION = "request_cooperation"
+    REPLY_COOPERATION = "reply_cooperation"
+    SAVE_ANSWER = "save_answer"
+    RATE = "rate"
+    REQUEST_EXTENSION = "request_extension"
+    DECIDE_EXTENSION = "decide_extension"
+    DUE_DATE_CHANGED = "due_date_changed"
+    INFO_OVERDUE = "info_overdue"
+
+    @classmethod
+    def of(cls, action: Action) -> EventKind:
+        """The kind of the event a transition records."""
+        return cls(action.value)
+
+
+#: Public history lines that name the unit involved.
+EVENTS_NAMING_THE_UNIT = frozenset({EventKind.ASSIGN, EventKind.ACCEPT, EventKind.PUBLISH_ANSWER})
 
 
 class InvalidTransition(Exception):

@@ -31,6 +31,7 @@ from intake.core.errors import NotAllowed
 from intake.core.states import (
     ANSWERED_STATES,
     Action,
+    EventKind,
     InvalidTransition,
 )
 from intake.core.text import nfc
@@ -120,7 +121,12 @@ def rate_answer(
     case.updated_at = now
     signals.answer_rated.send(case, now=now)
     record_event(
-        case, "rate", actor=actor, now=now, details={"score": score}, note=case.rating_comment
+        case,
+        EventKind.RATE,
+        actor=actor,
+        now=now,
+        details={"score": score},
+        note=case.rating_comment,
     )
 
 

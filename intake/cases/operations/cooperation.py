@@ -26,6 +26,7 @@ from intake.core.deadlines import Step
 from intake.core.errors import NotAllowed
 from intake.core.states import (
     Action,
+    EventKind,
     InvalidTransition,
     State,
 )
@@ -74,7 +75,7 @@ def open_cooperation(case, unit, *, actor, now, question, calendar) -> Cooperati
     request.due_at = clock.due_at
     record_event(
         case,
-        "request_cooperation",
+        EventKind.REQUEST_COOPERATION,
         actor=actor,
         now=now,
         unit=unit,
@@ -111,7 +112,7 @@ def reply_cooperation(
     )  # fmt: skip
     record_event(
         request.case,
-        "reply_cooperation",
+        EventKind.REPLY_COOPERATION,
         actor=actor,
         now=now,
         unit=request.unit,

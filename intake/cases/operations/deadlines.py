@@ -23,6 +23,7 @@ from intake.cases.operations.engine import (
 from intake.core.calendar import WorkingCalendar
 from intake.core.deadlines import Step
 from intake.core.errors import NotAllowed
+from intake.core.states import EventKind
 from intake.core.text import nfc
 from intake.extensions import db
 from intake.org.policies import extension_limits
@@ -55,7 +56,7 @@ def request_extension(
     clock.extension_requested_days = working_days
     clock.extension_reason = reason
     record_event(
-        case, "request_extension", actor=actor, now=now, unit=case.lead_unit, note=reason,
+        case, EventKind.REQUEST_EXTENSION, actor=actor, now=now, unit=case.lead_unit, note=reason,
         details={"working_days": working_days, "clock_id": clock.id},
     )  # fmt: skip
 
@@ -87,7 +88,7 @@ def decide_extension(
     else:
         clock.extension_status = ExtensionStatus.REFUSED
     record_event(
-        case, "decide_extension", actor=actor, now=now, unit=case.lead_unit,
+        case, EventKind.DECIDE_EXTENSION, actor=actor, now=now, unit=case.lead_unit,
         note=nfc(note) or None,
         details={
             "approved": approve, "working_days": clock.extension_requested_days,
@@ -106,7 +107,7 @@ def recompute_due_dates(*, now: datetime, calendar: WorkingCalendar, actor: Acto
             moved += 1
             clocks.sync_case(clock.case)
             record_event(
-                clock.case, "due_date_changed", actor=actor, now=now,
+                clock.case, EventKind.DUE_DATE_CHANGED, actor=actor, now=now,
                 details={"step": str(clock.step), "due_before": before.isoformat(),
                          "due_after": clock.due_at.isoformat()},
             )  # fmt: skip

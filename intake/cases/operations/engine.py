@@ -21,6 +21,7 @@ from intake.core.errors import NotAllowed, StaleCase
 from intake.core.states import (
     FINAL_STATES,
     Action,
+    EventKind,
     State,
     next_state,
 )
@@ -106,7 +107,7 @@ def transition(
     )
     return record_event(
         case,
-        str(action),
+        EventKind.of(action),
         actor=actor,
         now=now,
         from_state=from_state,

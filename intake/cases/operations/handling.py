@@ -29,6 +29,7 @@ from intake.core.errors import NotAllowed
 from intake.core.reasons import ReturnReason
 from intake.core.states import (
     Action,
+    EventKind,
     InvalidTransition,
     State,
 )
@@ -95,7 +96,7 @@ def assign_handler(
     case.handler_id = handler.id
     record_event(
         case,
-        "assign_handler",
+        EventKind.ASSIGN_HANDLER,
         actor=actor,
         now=now,
         details={"handler_id": handler.id, "handler": handler.full_name},
@@ -109,7 +110,7 @@ def add_note(
     with another officer's change, so the version is not checked (the argument keeps the
     verbs' common signature)."""
     text = required_text(text, _l("ghi chú trống"))
-    record_event(case, "note", actor=actor, now=now, note=text, unit=actor.unit)
+    record_event(case, EventKind.NOTE, actor=actor, now=now, note=text, unit=actor.unit)
 
 
 def defer_case(
@@ -183,7 +184,7 @@ def save_answer(
             max_bytes=max_attachment_bytes,
             uploaded_by_id=actor.id,
         )
-    record_event(case, "save_answer", actor=actor, now=now, unit=case.lead_unit)
+    record_event(case, EventKind.SAVE_ANSWER, actor=actor, now=now, unit=case.lead_unit)
 
 
 def submit_answer(

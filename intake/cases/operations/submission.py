@@ -29,6 +29,7 @@ from intake.core.deadlines import Priority, Step
 from intake.core.errors import SubmissionError
 from intake.core.reference import derive_access_key, new_access_key, new_reference_code
 from intake.core.states import (
+    EventKind,
     initial_state,
 )
 from intake.core.text import fold, nfc
@@ -153,7 +154,7 @@ def submit_case(
     signals.case_received.send(case)
     record_event(
         case,
-        "submit",
+        EventKind.SUBMIT,
         actor=actor,
         now=now,
         to_state=case.state,

@@ -36,6 +36,7 @@ from intake.core.reasons import RejectReason
 from intake.core.reference import normalise_reference_code
 from intake.core.states import (
     Action,
+    EventKind,
     InvalidTransition,
     State,
 )
@@ -84,7 +85,9 @@ def classify_case(
         "priority": str(priority),
     }
     touch(case, now=now)
-    record_event(case, "classify", actor=actor, now=now, details={"before": before, "after": after})
+    record_event(
+        case, EventKind.CLASSIFY, actor=actor, now=now, details={"before": before, "after": after}
+    )
 
 
 def assign_case(
