@@ -3,7 +3,6 @@ repeated failures from an address are refused for a while."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -11,6 +10,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from intake import clock
 from intake.accounts.forms import LoginForm, PasswordChangeForm
 from intake.accounts.models import User
 from intake.extensions import db, limiter
@@ -39,7 +39,7 @@ def login():
         user = db.session.scalar(sa.select(User).where(User.email == form.email.data.lower()))
         if user is not None and user.is_enabled and user.check_password(form.password.data):
             login_user(user)
-            user.last_login_at = datetime.now(UTC)
+            user.last_login_at = clock.now()
             db.session.commit()
             return redirect(_safe_next(form.next.data) or url_for("officer.home"), code=303)
         g.login_failed = True

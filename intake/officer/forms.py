@@ -3,7 +3,7 @@ an item received through another channel; and the versioned base of the action f
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -24,6 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from intake import clock
 from intake.cases.labels import (
     CHANNEL_LABELS,
     PRIORITY_LABELS,
@@ -108,7 +109,7 @@ class RecordCaseForm(SubmissionForm):
     )
 
     def validate_received_on(self, field):
-        today = datetime.now(UTC).astimezone(LOCAL_TZ).date()
+        today = clock.now().astimezone(LOCAL_TZ).date()
         if field.data and not (date(2000, 1, 1) <= field.data <= today):
             raise ValidationError(_l("Ngày nhận phải là một ngày đã qua."))
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
+from intake import clock
 from intake.core.calendar import local_date
 from intake.extensions import db
 from intake.org.models import Field, Procedure, Unit, UnitKind
@@ -37,7 +36,7 @@ def unit_choices(
     locale: str, include_blank: bool = True, blank=_NOT_SURE_LABEL
 ) -> list[SelectChoice]:
     """Units in force today (not external agencies), grouped by level."""
-    today = local_date(datetime.now(UTC))
+    today = local_date(clock.now())
     units = db.session.scalars(
         sa.select(Unit).where(Unit.kind != UnitKind.EXTERNAL).order_by(Unit.name)
     ).all()

@@ -7,13 +7,14 @@ exist (404). Intake officers and units have their queues; the public has /stats.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_babel import format_date, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from intake import clock
 from intake.accounts.models import Role
 from intake.cases.models import Channel
 from intake.core.calendar import last_local_day, local_date
@@ -60,7 +61,7 @@ def _supervisors_only():
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _period_form(today):

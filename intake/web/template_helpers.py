@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 
+from intake import clock
 from intake.cases import labels
 from intake.core.calendar import last_local_day
 from intake.core.calendar import local_date as local_date_of
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     }
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["url_for_language"] = url_for_language
+    app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["site_authority"] = site_authority
     app.jinja_env.globals["working_days_left"] = working_days_left
@@ -66,7 +68,7 @@ def working_days_left(due_at: datetime | None) -> int | None:
         return None
     if "working_calendar" not in g:
         g.working_calendar = load_working_calendar()
-    today = local_date_of(datetime.now(UTC))
+    today = local_date_of(clock.now())
     return g.working_calendar.working_days_between(today, last_local_day(due_at))
 
 
@@ -77,7 +79,25 @@ def filesize(size: int) -> str:
 
 
 def url_for_language(language: str) -> str:
-    """The current page in another language (GET pages only; forms are not resubmitted)."""
+    """The current page in another language (GET pages only; forms are not resubmitted).
+
+    The path is made relative to this site whatever it looks like: a path such as
+    ``//evil.example/x`` or ``/\\evil.example/x`` would otherwise be read by browsers as
+    another host."""
     args = request.args.to_dict()
     args["lang"] = language
-    return f"{request.path}?{urlencode(args)}"
+    path = "/" + request.path.lstrip("/\\")
+    return f"{path}?{urlencode(args)}"
+
+
+def page_url(page: int, form=None, *extra: str) -> str:
+    """A link to another page of the current list, carrying only the list's own parameters:
+    the fields of its filter ``form`` and the ``extra`` names. Never the raw query string,
+    whose keys could collide with ``url_for``'s own (``endpoint``, ``_method`` …)."""
+    names = [f.name for f in form] if form is not None else []
+    args = {}
+    for name in (*names, *extra):
+        values = [v for v in request.args.getlist(name) if v]
+        if values and name != "page":
+            args[name] = values
+    return url_for(request.endpoint, **(request.view_args or {}), **args, page=page)

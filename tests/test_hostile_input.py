@@ -1,0 +1,73 @@
+"""Input that used to crash a page now gets a 404 or the first page, on every database: ids
+beyond what an INTEGER column holds, page numbers of twenty digits, query parameters that
+collide with url_for's own, and paths that look like another host."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from intake.core.states import State
+from intake.extensions import db
+from tests.cases.factories import advance, make_staff, submit
+from tests.officer.helpers import login
+
+TOO_LARGE = ["2147483648", "9223372036854775808", "99999999999999999999999"]
+
+
+@pytest.fixture
+def intake_client(org, app, now):
+    staff = make_staff()
+    case = advance(submit(now), State.IN_PROGRESS, staff, now)
+    db.session.commit()
+    client = app.test_client()
+    login(client, staff.intake)
+    return client, case
+
+
+@pytest.mark.parametrize("value", TOO_LARGE)
+def test_ids_beyond_the_integer_range_are_not_found(intake_client, value):
+    client, case = intake_client
+    for path in (
+        f"/officer/cases/{value}",
+        f"/officer/cases/{value}/review",
+        f"/officer/attachments/{value}",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/officer/cases/{value}/note", data={}).status_code in (400, 404)
+    reply = f"/officer/cases/{case.id}/cooperation/{value}/reply"
+    assert client.post(reply, data={}).status_code in (400, 404)
+
+
+def test_page_numbers_of_any_size_show_a_page(intake_client):
+    client, _ = intake_client
+    for path in ("/officer/intake", "/published"):
+        for page in ("99999999999999999999", "-3", "１", "abc", "0"):
+            response = client.get(path, query_string={"page": page})
+            assert response.status_code == 200, (path, page)
+
+
+def test_query_parameters_named_like_url_fors_own_are_left_out_of_page_links(intake_client, now):
+    client, _ = intake_client
+    for _ in range(26):  # a second page of items to classify
+        submit(now)
+    db.session.commit()
+    hostile = {"endpoint": "x", "_method": "DELETE", "_external": "1", "_anchor": "a", "q": ""}
+    for path in ("/officer/intake", "/published"):
+        assert client.get(path, query_string=hostile).status_code == 200, path
+    html = client.get("/officer/intake", query_string={**hostile, "tab": "to_classify"}).text
+    links = re.findall(r'href="([^"]*page=2[^"]*)"', html)
+    assert links, "the queue has a second page"
+    for link in links:
+        assert "_method" not in link and "endpoint" not in link and "tab=to_classify" in link
+
+
+def test_the_language_link_of_any_path_stays_on_the_site(client):
+    for path in ("//evil.example/x", "/\\evil.example/x"):
+        response = client.get(path)
+        assert response.status_code == 404
+        links = re.findall(r'href="([^"]*lang=en[^"]*)"', response.get_data(as_text=True))
+        assert links, "the error page offers English"
+        for link in links:
+            assert link.startswith("/") and not link.startswith(("//", "/\\")), link
