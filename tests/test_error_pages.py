@@ -1,6 +1,10 @@
 """Error pages: friendly, in the visitor's language, and never a stack trace."""
 
+import sqlalchemy as sa
+
 from intake import create_app
+from intake.extensions import db
+from intake.org.models import Field
 
 
 def test_an_unexpected_error_shows_an_apology_and_rolls_back(database_url, tmp_path):
@@ -11,13 +15,23 @@ def test_an_unexpected_error_shows_an_apology_and_rolls_back(database_url, tmp_p
 
     @app.get("/boom")
     def boom():
+        db.session.add(Field(code="half-done", name="Ghi dở dang"))
+        db.session.flush()  # sent to the database inside the request's transaction
         raise RuntimeError("secret internal detail")
+
+    @app.after_request
+    def commit_afterwards(response):
+        # Anything that commits after the error page is rendered must find nothing pending.
+        db.session.commit()
+        return response
 
     response = app.test_client().get("/boom")
     html = response.get_data(as_text=True)
     assert response.status_code == 500
     assert "Hệ thống đang gặp sự cố" in html
     assert "secret internal detail" not in html and "Traceback" not in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(Field).where(Field.code == "half-done")) is None
 
 
 def test_not_found_in_english(client):

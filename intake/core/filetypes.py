@@ -2,6 +2,12 @@
 
 A renamed executable or script is refused whatever its extension says. Office documents are
 ZIP (DOCX, XLSX) or OLE2 (DOC, XLS) containers; the container is opened to tell which it is.
+
+``filetype`` judges the images, but not the Office files: its matchers read fixed offsets, so
+they call a DOCX a plain ZIP when the Word part is not among its first five entries or a large
+entry comes before it (as other producers than Word write them), take a ZIP whose first entry is
+named "word/…" for a DOCX, and name an OLE2 file by the bytes of its second sector instead of
+its stream names. Listing the ZIP's entries and reading the OLE2 directory names decides better.
 """
 
 from __future__ import annotations

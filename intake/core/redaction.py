@@ -70,10 +70,13 @@ _ID_NUMBER = re.compile(
     r"|0\d{2}([ .\-])\d{3}\1\d{3}\1\d{3}|0\d{3}([ .\-])\d{4}\2\d{4})(?!\d)"
 )
 
-# A phone number is assembled from pieces: runs of digits, optionally with a leading "+", and
-# bracketed groups such as "(+84)", "(0)" or "(0299)". Pieces separated by one space, dot, dash or
-# no-break space form a chain; line breaks, commas and slashes end it, so a date "26/11/2026" or a
-# list "0912345678, 0987654321" never merges into one number.
+# libphonenumber's matcher takes a run of digit groups whole, or splits it only where a slash,
+# bracket or spaced hyphen says so; it misses a phone followed by another number ("0912 345 678
+# 2 lần", "... 678 2026") or two numbers glued by a hyphen. For those, a second pass cuts runs
+# into pieces and keeps the longest valid stretch. A piece is a run of digits, optionally with a
+# leading "+", or a bracketed group such as "(+84)", "(0)" or "(0299)". Pieces separated by one
+# space, dot, dash or no-break space form a chain; line breaks, commas and slashes end it, so a
+# date "26/11/2026" or a list "0912345678, 0987654321" never merges into one number.
 _PHONE_PIECE = re.compile(r"\(\+?\d{1,4}\)|\+?\d+")
 _PHONE_SEPARATORS = frozenset(" .-\u00a0")
 # "(+84) (0) 299 3822 456" is 22 characters; anything much longer is not one phone number.
@@ -143,6 +146,25 @@ def _id_numbers(text: str) -> list[Finding]:
 
 
 def _phones(text: str) -> list[Finding]:
+    """Candidates from both passes; where they agree or overlap, ``find_personal_data`` keeps
+    the longer one."""
+    return [*_matched_phones(text), *_chained_phones(text)]
+
+
+def _matched_phones(text: str) -> list[Finding]:
+    """Numbers as libphonenumber finds them: every dash, bracket and digit form it knows, and
+    no dates or times. The matcher refuses a number glued to a letter, a fair rule in English
+    but not in "SĐT0912345678", so it reads a copy with each letter turned into a comma: the
+    same length, so every position still points into ``text``."""
+    view = "".join("," if ch.isalpha() else ch for ch in text)
+    return [
+        Finding(Kind.PHONE, match.start, match.end, text[match.start : match.end])
+        for match in phonenumbers.PhoneNumberMatcher(view, "VN")
+        if _is_phone(match.raw_string)
+    ]
+
+
+def _chained_phones(text: str) -> list[Finding]:
     findings = []
     for chain in _phone_chains(text):
         i = 0

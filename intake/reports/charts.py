@@ -1,24 +1,22 @@
 """Charts drawn on the server as SVG: no script, no CDN, and they print.
 
-Series are told apart by pattern (solid, hatched) and by direct labels, never by colour alone;
-every bar carries its number. The page shows the same numbers as a table next to each chart.
+This module does the arithmetic only: where each bar, gridline and label goes and which number it
+prints, as plain values. ``templates/supervision/_charts.html`` draws them, so markup and
+escaping stay in Jinja. Series are told apart by pattern (solid, hatched) and by direct labels,
+never by colour alone; every bar carries its number. The page shows the same numbers as a table
+next to each chart.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+#: How a series is filled; the second series is hatched so that it reads in black and white.
+SOLID, HATCHED = "solid", "hatched"
+_PATTERNS = (SOLID, HATCHED)
 
-_FONT = 'font-family="inherit" font-size="14"'
-_DEFS = (
-    "<defs>"
-    '<pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
-    'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
-    '<line x1="0" y1="0" x2="0" y2="6" stroke="#1d4f91" stroke-width="3"/></pattern>'
-    "</defs>"
-)
-_FILLS = ("#1d4f91", "url(#{id}-hatch)")
+#: Above this many columns their numbers would overlap; the tooltips and the table keep them.
+_MAX_PRINTED_COLUMNS = 26
 
 
 @dataclass(frozen=True)
@@ -27,16 +25,75 @@ class Series:
     values: list[float | None]
 
 
-def _svg(chart_id: str, width: int, height: int, title: str, body: list[str]) -> Markup:
-    # Safe: every text that came from data went through escape() where the body was built.
-    return Markup(  # noqa: S704
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-svg-title" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{chart_id}-svg-title">{escape(title)}</title>'
-        + _DEFS.format(id=chart_id)
-        + "".join(body)
-        + "</svg>"
-    )
+@dataclass(frozen=True)
+class Tick:
+    """A gridline across the plot at height ``y``, its value printed at the left edge."""
+
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Column:
+    x: float
+    y: float
+    width: float
+    height: float
+    pattern: str
+    tooltip: str  # "Tiếp nhận · 03/26: 12", also what a screen reader announces
+    value: str | None  # printed above the column; None when there are too many to print
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One label's place on the axis: its columns side by side, the label centred below."""
+
+    centre: float
+    label: str
+    columns: list[Column]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    x: int
+    y: int  # the text's baseline; the swatch sits beside it
+    pattern: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ColumnChart:
+    id: str
+    title: str
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    baseline: int  # y of the axis line, the bottom of every column
+    label_y: int  # baseline of the labels under the axis
+    ticks: list[Tick]
+    slots: list[Slot]
+    legend: list[LegendEntry]
+
+
+@dataclass(frozen=True)
+class Bar:
+    y: int  # top of the bar's row
+    label: str
+    short_label: str  # what fits on the left; the whole label is the tooltip
+    width: float
+    value: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    id: str
+    title: str
+    width: int
+    height: int
+    label_width: int  # bars start here, labels end just before
+    bar_height: int
+    bars: list[Bar]
 
 
 def _nice_max(value: float) -> float:
@@ -77,75 +134,86 @@ def column_chart(
     *,
     percent: bool = False,
     fmt=None,
-) -> Markup:
+) -> ColumnChart:
     """Vertical bars per label, one bar per series side by side (at most two series)."""
     width, height = 620, 300
     left, right, top, bottom = 52, 8, 34, 46
     plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for s in series for v in s.values if v is not None]
     top_value = 1.0 if percent else _nice_max(max(values, default=0))
-    body = [_legend(chart_id, series, left, 18)] if len(series) > 1 else []
-    for i in range(5):  # gridlines with their values
-        y = top + plot_h - plot_h * i / 4
-        body.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                    'stroke="#d5dbe3"/>')  # fmt: skip
-        tick = _number(top_value * i / 4, percent, fmt)
-        body.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" {_FONT} '
-                    f'fill="#4a5565">{tick}</text>')  # fmt: skip
-    slot = plot_w / max(len(labels), 1)
-    bar_w = min(34.0, slot * 0.8 / max(len(series), 1))
+    ticks = [
+        Tick(top + plot_h - plot_h * i / 4, _number(top_value * i / 4, percent, fmt))
+        for i in range(5)
+    ]
+    slot_w = plot_w / max(len(labels), 1)
+    bar_w = min(34.0, slot_w * 0.8 / max(len(series), 1))
+    printed = len(labels) * len(series) <= _MAX_PRINTED_COLUMNS
+    slots = []
     for index, label in enumerate(labels):
-        x0 = left + slot * index + (slot - bar_w * len(series)) / 2
+        x0 = left + slot_w * index + (slot_w - bar_w * len(series)) / 2
+        columns = []
         for k, s in enumerate(series):
             value = s.values[index]
             if value is None:
                 continue
             h = plot_h * value / top_value if top_value else 0
-            x, y = x0 + k * bar_w, top + plot_h - h
-            fill = _FILLS[k % 2].format(id=chart_id)
             shown = _number(value, percent, fmt)
-            body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
-                        f'fill="{fill}" stroke="#1d4f91"><title>{escape(s.name)} · '
-                        f'{escape(label)}: {shown}</title></rect>')  # fmt: skip
-            if len(labels) * len(series) <= 26:
-                body.append(f'<text x="{x + bar_w / 2 - 1:.1f}" y="{y - 4:.1f}" '
-                            f'text-anchor="middle" font-size="12" fill="#1f2937">'
-                            f"{shown}</text>")  # fmt: skip
-        centre = left + slot * index + slot / 2
-        body.append(f'<text x="{centre:.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                    f'{_FONT} fill="#1f2937">{escape(label)}</text>')  # fmt: skip
-    body.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-                'stroke="#4a5565"/>')  # fmt: skip
-    return _svg(chart_id, width, height, title, body)
+            columns.append(
+                Column(
+                    x=x0 + k * bar_w,
+                    y=top + plot_h - h,
+                    width=bar_w - 2,
+                    height=h,
+                    pattern=_PATTERNS[k % 2],
+                    tooltip=f"{s.name} · {label}: {shown}",
+                    value=shown if printed else None,
+                )
+            )
+        slots.append(Slot(left + slot_w * index + slot_w / 2, label, columns))
+    return ColumnChart(
+        id=chart_id,
+        title=title,
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_right=width - right,
+        baseline=top + plot_h,
+        label_y=height - bottom + 18,
+        ticks=ticks,
+        slots=slots,
+        legend=_legend(series, left, 18) if len(series) > 1 else [],
+    )
 
 
-def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float]], *, fmt=None) -> Markup:
+def bar_chart(chart_id: str, title: str, rows: list[tuple[str, float]], *, fmt=None) -> BarChart:
     """Horizontal bars, one per row, the label on the left and the number at the bar's end."""
     row_h, label_w, width = 28, 330, 700
-    height = max(row_h * len(rows) + 12, 40)
     top_value = _nice_max(max((v for _, v in rows), default=0))
     plot_w = width - label_w - 70
-    body = []
-    for index, (label, value) in enumerate(rows):
-        y = 6 + index * row_h
-        w = plot_w * value / top_value if top_value else 0
-        short = label if len(label) <= 44 else label[:42] + "…"
-        body.append(f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" {_FONT} '
-                    f'fill="#1f2937"><title>{escape(label)}</title>'
-                    f"{escape(short)}</text>")  # fmt: skip
-        body.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{row_h - 8}" '
-                    'fill="#1d4f91"/>')  # fmt: skip
-        body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 16}" {_FONT} fill="#1f2937">'
-                    f"{_number(value, False, fmt)}</text>")  # fmt: skip
-    return _svg(chart_id, width, height, title, body)
+    bars = [
+        Bar(
+            y=6 + index * row_h,
+            label=label,
+            short_label=label if len(label) <= 44 else label[:42] + "…",
+            width=plot_w * value / top_value if top_value else 0,
+            value=_number(value, False, fmt),
+        )
+        for index, (label, value) in enumerate(rows)
+    ]
+    return BarChart(
+        id=chart_id,
+        title=title,
+        width=width,
+        height=max(row_h * len(rows) + 12, 40),
+        label_width=label_w,
+        bar_height=row_h - 8,
+        bars=bars,
+    )
 
 
-def _legend(chart_id: str, series: list[Series], x: int, y: int) -> str:
-    parts = []
+def _legend(series: list[Series], x: int, y: int) -> list[LegendEntry]:
+    entries = []
     for k, s in enumerate(series):
-        fill = _FILLS[k % 2].format(id=chart_id)
-        parts.append(f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{fill}" '
-                     f'stroke="#1d4f91"/><text x="{x + 20}" y="{y}" {_FONT} fill="#1f2937">'
-                     f"{escape(s.name)}</text>")  # fmt: skip
+        entries.append(LegendEntry(x, y, _PATTERNS[k % 2], s.name))
         x += 30 + 8 * len(s.name)
-    return "".join(parts)
+    return entries

@@ -95,6 +95,15 @@ def test_duplicate_email_and_short_password_are_refused_next_to_their_fields(adm
     assert user_by_email("moi.canbo@test.vn") is None
 
 
+@pytest.mark.parametrize("email", ["moi.canbo@", "moi..canbo@test.vn", "moi canbo@test.vn"])
+def test_a_malformed_email_address_is_refused_next_to_its_field(admin, email):
+    response = submit(admin, "/admin/users/new", new_user_data(email=email))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_errors(html, "email") == ["Địa chỉ thư điện tử không hợp lệ."]
+    assert user_by_email(email.lower()) is None
+
+
 def test_filter_users_by_unit_role_and_name_without_diacritics(admin, staff):
     page = admin.get("/admin/users?q=lam+van+phuoc").get_data(as_text=True)
     assert "Lâm Văn Phước" in page and "Trần Thu Hà" not in page

@@ -74,10 +74,30 @@ def test_id_numbers_are_found(text, expected):
         ("SĐT 0912\u00a0345\u00a0678", "0912\u00a0345\u00a0678"),
         ("Người thân ở Mỹ: +1 202 555 0173", "+1 202 555 0173"),
         ("Số 0912345678đã tắt máy", "0912345678"),
+        ("Bàn (028) 3829 1234.", "(028) 3829 1234"),
+        ("Liên hệ +84 (28) 3829 1234 (máy lẻ 5)", "+84 (28) 3829 1234"),
     ],
 )
 def test_phone_numbers_are_found(text, expected):
     assert found(text) == [(Kind.PHONE, expected)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Separators the phonenumbers matcher knows and a list of our own would forget.
+        ("SĐT: 0912 - 345 - 678", "0912 - 345 - 678"),
+        ("SĐT: 0912–345–678 (Zalo)", "0912–345–678"),  # en dash
+        ("SĐT: 0912‑345‑678", "0912‑345‑678"),  # non-breaking hyphen
+        ("ĐT 0912/345/678", "0912/345/678"),
+        ("Liên hệ +(84) 912 345 678", "+(84) 912 345 678"),
+        # ... and still glued to a Vietnamese word, which the matcher alone would refuse.
+        ("SĐT0912–345–678", "0912–345–678"),
+    ],
+)
+def test_phone_numbers_in_other_notations_are_found(text, expected):
+    assert found(text) == [(Kind.PHONE, expected)]
+    assert mask(text) == text.replace(expected, PHONE)
 
 
 @pytest.mark.parametrize(
@@ -130,6 +150,7 @@ def test_no_false_positives_that_matter_to_officers(text):
         # a phone number next to a year: the year stays
         ("0912 345 678 2026", [(Kind.PHONE, "0912 345 678")]),
         ("năm 2026 0912 345 678", [(Kind.PHONE, "0912 345 678")]),
+        ("gọi 0912 345 678 2 lần không ai nghe", [(Kind.PHONE, "0912 345 678")]),
         # (+84) then 9 digits: the longer phone wins over the 9-digit run inside it
         ("(+84) 912345678", [(Kind.PHONE, "(+84) 912345678")]),
         # adjacent findings of different kinds, no space between

@@ -156,19 +156,34 @@ def test_bounced_items_are_flagged_after_more_than_two_returns(org, app, now):
 
 
 def test_extension_through_the_pages(org, app, now):
+    from intake.cases.models import ExtensionStatus
     from intake.core.deadlines import Step
+
+    def handling_clock():
+        db.session.expire_all()
+        return [c for c in db.session.get(Case, case.id).clocks if c.step is Step.HANDLING][-1]
 
     staff = make_staff()
     case = advance(submit(now), State.IN_PROGRESS, staff, now)
     db.session.commit()
     handler, lead = signed_in(app, staff.handler), signed_in(app, staff.lead)
-    assert act(handler, case.id, "extension", working_days="5", reason="Chờ ý kiến của Bộ.")
+    response = act(handler, case.id, "extension", working_days="5", reason="Chờ ý kiến của Bộ.")
+    assert response.status_code == 303
+    asked = handling_clock()
+    assert (asked.extension_status, asked.extension_requested_days, asked.extension_reason) == (
+        ExtensionStatus.REQUESTED,
+        5,
+        "Chờ ý kiến của Bộ.",
+    )
+    assert asked.extension_working_days == 0  # nothing granted until the lead decides
     page = lead.get(f"/officer/cases/{case.id}").get_data(as_text=True)
     assert "Chờ ý kiến của Bộ." in page and "Quyết định gia hạn" in page
     assert act(lead, case.id, "extension/decision", decision="approve").status_code == 303
-    db.session.expire_all()
-    handling = [c for c in db.session.get(Case, case.id).clocks if c.step is Step.HANDLING][-1]
-    assert handling.extension_working_days == 5
+    handling = handling_clock()
+    assert (handling.extension_status, handling.extension_working_days) == (
+        ExtensionStatus.APPROVED,
+        5,
+    )
     page = handler.get(f"/officer/cases/{case.id}").get_data(as_text=True)
     assert "+5 ngày gia hạn" in page and "Đề nghị gia hạn xử lý" not in page.split("Thao tác")[1]
 

@@ -118,9 +118,19 @@ def test_from_submission_to_rating(org, app, client, smtp):
     public_page = client.get(f"/published/{code}").get_data(as_text=True)
     for personal in ("094123456789", "0912 345 678", "0912345678", "Nguyễn Văn An", "an.nguyen"):
         assert personal not in public_page
-    assert "internal" not in public_page and "Chi nhánh VPĐKĐĐ" not in public_page
+    # What officers wrote to each other stays among officers: the handler's note, the intake
+    # office's assignment note and the cooperating unit's reply, all on the officers' page.
+    internal = (
+        "Đã gọi điện cho Chi nhánh VPĐKĐĐ.",
+        "Đề nghị xử lý dứt điểm.",
+        "Không vướng quy hoạch xây dựng.",
+    )
+    officer_page = handler.get(f"/officer/cases/{case.id}").get_data(as_text=True)
     track = client.get(f"/track/{code}").get_data(as_text=True)
-    assert "Kính gửi ông An" in track and "Chi nhánh VPĐKĐĐ" not in track
+    assert "Kính gửi ông An" in track
+    for text in internal:
+        assert text in officer_page, text
+        assert text not in public_page and text not in track, text
     fields = form_fields(track, f"/track/{code}/rate")
     r = client.post(f"/track/{code}/rate", data={**fields, "score": "5", "comment": "Cảm ơn."})
     assert r.status_code == 303

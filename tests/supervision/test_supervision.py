@@ -117,20 +117,39 @@ def test_the_report_has_every_section_and_figure(supervisor_client):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "message"),
     [
-        "period=custom&date_from=2026-03-01&date_to=2026-02-01",
-        "period=custom&date_from=not-a-date",
-        "period=bogus&year=abc&quarter=9&unit_id=x&field_id=-1&channel=pigeon&sort=evil",
-        "period=year&year=1999",
-        "period=custom&date_from=2000-01-01&date_to=2026-01-01",
+        (
+            "period=custom&date_from=2026-03-01&date_to=2026-02-01",
+            "Ngày kết thúc phải sau ngày bắt đầu.",
+        ),
+        (
+            "period=custom&date_from=not-a-date",
+            "Hãy nhập đủ ngày bắt đầu và ngày kết thúc hợp lệ (ngày/tháng/năm).",
+        ),
+        (
+            "period=bogus&year=abc&quarter=9&unit_id=x&field_id=-1&channel=pigeon&sort=evil",
+            "Kỳ báo cáo không hợp lệ; đang hiển thị quý hiện tại.",
+        ),
+        ("period=year&year=1999", "Năm báo cáo không hợp lệ; đang hiển thị quý hiện tại."),
+        (
+            "period=custom&date_from=2000-01-01&date_to=2026-01-01",
+            "Khoảng thời gian tối đa là 5 năm, từ năm 2020 trở đi.",
+        ),
     ],
 )
-def test_bad_period_or_filter_values_get_a_message_not_an_error(supervisor_client, query):
+def test_bad_period_or_filter_values_get_a_message_not_an_error(supervisor_client, query, message):
+    alert = f'<div class="alert alert-warning" role="status">{message}</div>'
     for url in (f"/supervision/?{query}", f"/supervision/reports?{query}"):
         response = supervisor_client.get(url)
         assert response.status_code == 200, url
-    assert supervisor_client.get(f"/supervision/reports/export.csv?{query}").status_code == 200
+        assert alert in response.get_data(as_text=True), url
+    # The export has no room for the message; it holds what the pages fell back to: the
+    # current quarter, every unit, field and channel.
+    exported = supervisor_client.get(f"/supervision/reports/export.csv?{query}")
+    expected = supervisor_client.get("/supervision/reports/export.csv")
+    assert exported.status_code == 200
+    assert _csv_rows(exported) == _csv_rows(expected)
 
 
 def test_a_custom_range_with_the_end_before_the_start_is_explained(supervisor_client):
