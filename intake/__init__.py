@@ -97,7 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     # Registered before the blueprints: their rules use <id:…> for every database id.
     app.url_map.converters["id"] = IdConverter
     from intake.accounts.views import bp as accounts_bp
-    from intake.admin.views import bp as admin_bp
+    from intake.admin import bp as admin_bp
     from intake.officer import bp as officer_bp
     from intake.public import bp as public_bp
     from intake.supervision.views import bp as supervision_bp

@@ -14,12 +14,16 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from intake.accounts.models import Role, User
+from intake import clock
+from intake.accounts.models import Role
+from intake.admin import operations as ops
+from intake.core.calendar import local_date
 from intake.extensions import db
 from intake.notifications.sender import deliver_due
 from intake.org.calendar import load_working_calendar, remove_override, set_override
 from intake.org.importer import ImportFailed, import_org
 from intake.org.models import Unit
+from intake.web.lifecycle import perform
 
 intake_cli = AppGroup("intake", help="Tiếp nhận PAKN: administration and background work.")
 
@@ -100,17 +104,37 @@ def _generate_items(items: int, years: float) -> None:
 @click.option("--unit", "unit_code", required=True, help="Code of the user's unit.")
 @click.password_option()
 def create_user_command(email, full_name, role, unit_code, password) -> None:
-    """Create an officer's account."""
-    unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
-    if unit is None:
+    """Create an officer's account, with the checks of the admin page (a unique e-mail address,
+    a unit in force, a long enough password)."""
+    unit_id = db.session.scalar(sa.select(Unit.id).where(Unit.code == unit_code))
+    if unit_id is None:
         raise click.ClickException(f"no unit with code {unit_code!r}")
-    if db.session.scalar(sa.select(User.id).where(User.email == email.lower())):
-        raise click.ClickException(f"an account for {email} already exists")
-    user = User(email=email.lower(), full_name=full_name, role=Role(role), unit=unit)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.commit()
-    click.echo(f"created {role} {email} in {unit.name}")
+    outcome = perform(
+        lambda: ops.create_user(
+            email=email,
+            full_name=full_name,
+            role=Role(role),
+            unit_id=unit_id,
+            password=password,
+            today=local_date(clock.now()),
+        )
+    )
+    if not outcome.ok:
+        refusal = outcome.refusal
+        option = _CREATE_USER_OPTIONS.get(refusal.field or "")
+        raise click.ClickException(f"{option}: {refusal.message}" if option else refusal.message)
+    user = outcome.value
+    click.echo(f"created {role} {user.email} in {user.unit.name}")
+
+
+#: The command-line option behind each form field an admin operation's refusal names.
+_CREATE_USER_OPTIONS = {
+    "email": "--email",
+    "full_name": "--name",
+    "role": "--role",
+    "unit_id": "--unit",
+    "password": "--password",
+}
 
 
 @intake_cli.command("audit-verify")

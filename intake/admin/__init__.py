@@ -1,0 +1,20 @@
+"""The administrator's pages: accounts, units, fields, procedures, routing rules, deadline
+policies and the working calendar. Thin views: load, validate the form, ``perform`` one
+operation (commit once), flash, redirect (303); a value the operation refuses comes back next
+to its field with status 422. One module per page family:
+
+- ``blueprint``: the blueprint, its gate (administrators only; 404 for everyone else), the index;
+- ``users``: accounts;
+- ``organisation``: units, fields and procedures;
+- ``routing_rules``: which unit an item of a field or procedure is suggested to;
+- ``policies``: the deadline policies;
+- ``calendar``: the working calendar.
+
+``common`` holds the shape every form page shares; ``operations`` and ``queries`` are the verbs
+and the reads, which the ``flask intake`` commands use too.
+"""
+
+from intake.admin import calendar, organisation, policies, routing_rules, users  # noqa: F401
+from intake.admin.blueprint import bp
+
+__all__ = ["bp"]

@@ -37,9 +37,9 @@ from intake.admin.operations import (
 )
 from intake.cases.labels import PRIORITY_LABELS, STEP_LABELS
 from intake.core.deadlines import Priority, Step
+from intake.forms import BaseForm, length
 from intake.org.choices import UNIT_KIND_LABELS
 from intake.org.models import ProcedureLevel, UnitKind
-from intake.forms import BaseForm, length
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
 ANY = SelectChoice("", _l("— Tất cả —"))

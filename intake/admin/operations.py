@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from intake.accounts.models import Role, User
 from intake.cases.operations import recompute_due_dates
 from intake.core.deadlines import Priority, Step
-from intake.core.errors import InvalidInput  # noqa: F401 — views catch ops.InvalidInput
+from intake.core.errors import InvalidInput  # noqa: F401 — raised as ops.InvalidInput
 from intake.core.text import fold, nfc
 from intake.extensions import db
 from intake.org.calendar import load_working_calendar, remove_override, set_override

@@ -23,9 +23,6 @@ def register(app: Flask) -> None:
     # Numbers in the reader's locale: 1.215 and 68,8 in Vietnamese, 1,215 and 68.8 in English.
     app.jinja_env.filters["format_number"] = format_number
     app.jinja_env.filters["format_decimal"] = format_decimal
-    app.jinja_env.filters["reject_page"] = lambda args: {
-        k: v for k, v in args.items() if k != "page"
-    }
     app.jinja_env.globals["labels"] = labels
     app.jinja_env.globals["url_for_language"] = url_for_language
     app.jinja_env.globals["page_url"] = page_url
