@@ -49,11 +49,11 @@ def run_one(n: int, url: str) -> dict:
     """In a child process: build N open items with clocks in bulk, then time one tick."""
     from intake import create_app
     from intake.cases.models import Case, CaseClock
-    from intake.worker import run_tick
     from intake.core.calendar import WorkingCalendar
     from intake.core.clocks import ReminderLevel, clock_times
     from intake.extensions import db
     from intake.org.importer import import_org
+    from intake.worker import run_tick
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DIGEST_HOUR": 25})
     with app.app_context():

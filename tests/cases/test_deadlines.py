@@ -9,13 +9,13 @@ import sqlalchemy as sa
 
 from intake.cases import operations as ops
 from intake.cases.models import Case, CaseClock, CaseEvent, ClockReminder, ClockStatus
-from intake.worker import run_tick
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Step
 from intake.core.states import State
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage
 from intake.notifications.sender import deliver_due
+from intake.worker import run_tick
 from tests.cases.factories import advance, make_staff, submit
 from tests.conftest import TEST_DATABASE_URL, body_text
 

@@ -172,8 +172,8 @@ def test_entries_record_the_verdict_of_the_day(story):
 
 
 def test_the_tick_takes_the_backlog_once_a_day(app, org):
-    from intake.worker import run_tick
     from intake.reports.models import BacklogSnapshot, SnapshotDay
+    from intake.worker import run_tick
 
     staff = make_staff()
     Story(staff).receive(date(2026, 3, 2))
