@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
@@ -20,7 +20,6 @@ from intake.admin import operations as ops
 from intake.core.calendar import local_date
 from intake.extensions import db
 from intake.notifications.sender import deliver_due
-from intake.org.calendar import load_working_calendar, remove_override, set_override
 from intake.org.importer import ImportFailed, import_org
 from intake.org.models import Unit
 from intake.web.lifecycle import perform
@@ -70,7 +69,7 @@ def demo_command(if_empty: bool, items: int | None, years: float) -> None:
     if loaded:
         click.echo("The sample province is already loaded; adding items to it.")
     else:
-        summary = build_demo(now=datetime.now(UTC))
+        summary = build_demo(now=clock.now())
         db.session.commit()
         click.echo(summary)
     if items:
@@ -90,7 +89,7 @@ def _generate_items(items: int, years: float) -> None:
             bar.update(done - last[0])
             last[0] = done
 
-        report = generate_items(items, now=datetime.now(UTC), years=years, progress=progress)
+        report = generate_items(items, now=clock.now(), years=years, progress=progress)
     click.echo(
         f"{report.items} items, {report.events} events, {report.entries} report entries, "
         f"{report.snapshot_rows} backlog rows in {time.monotonic() - started:.0f} s"
@@ -156,7 +155,7 @@ def tick_command() -> None:
     """Deadline reminders, escalations, daily digests, closing and flagging (once each)."""
     from intake.worker import run_tick
 
-    report = run_tick(datetime.now(UTC))
+    report = run_tick(clock.now())
     click.echo(report.summary())
 
 
@@ -166,35 +165,40 @@ def tick_command() -> None:
 @click.option("--working", "is_off", flag_value=False, help="The day is a working day.")
 @click.option("--reason", required=True, help="E.g. the number of the provincial decision.")
 def calendar_set_command(day, is_off, reason) -> None:
-    """Declare DAY (YYYY-MM-DD) a day off or a working day; open due dates are recomputed."""
+    """Declare DAY (YYYY-MM-DD) a day off or a working day; open due dates are recomputed.
+    The same operation as the administrator's calendar page, with its checks."""
     if is_off is None:
         raise click.UsageError("say --off or --working")
-    _change_calendar(lambda now: set_override(day.date(), is_working_day=not is_off,
-                                              reason=reason, now=now))  # fmt: skip
+    change = _run(
+        lambda: ops.set_calendar_day(
+            day.date(), is_working_day=not is_off, reason=reason, now=clock.now(), actor="system"
+        )
+    )
+    click.echo(f"calendar changed; {change.moved} open due date(s) moved")
 
 
 @intake_cli.command("calendar-remove")
 @click.argument("day", type=click.DateTime(formats=["%Y-%m-%d"]))
 def calendar_remove_command(day) -> None:
     """Forget the override of DAY: the national calendar applies again."""
-    _change_calendar(lambda now: remove_override(day.date()))
-
-
-def _change_calendar(change) -> None:
-    from intake.cases.operations import recompute_due_dates
-
-    now = datetime.now(UTC)
-    change(now)
-    moved = recompute_due_dates(now=now, calendar=load_working_calendar(), actor="system")
-    db.session.commit()
+    change = _run(lambda: ops.remove_calendar_day(day.date(), now=clock.now(), actor="system"))
+    moved = change.moved if change else 0
     click.echo(f"calendar changed; {moved} open due date(s) moved")
+
+
+def _run(operation):
+    """The CLI's door to the request lifecycle: commit once, or say why not and exit 1."""
+    outcome = perform(operation)
+    if not outcome.ok:
+        raise click.ClickException(outcome.refusal.message)
+    return outcome.value
 
 
 @intake_cli.command("send-mail")
 @click.option("--limit", default=100, show_default=True)
 def send_mail_command(limit: int) -> None:
     """Deliver the e-mails that are due, once each, with retries on temporary failures."""
-    report = deliver_due(datetime.now(UTC), limit=limit)
+    report = deliver_due(clock.now(), limit=limit)
     click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
     for error in report.errors:
         click.echo(f"  {error}", err=True)
@@ -204,7 +208,7 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _worker_round(state: dict) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     try:
         if now >= state.get("next_tick", now):
             from intake.worker import run_tick
@@ -215,10 +219,10 @@ def _worker_round(state: dict) -> None:
             )
             if tick.messages or tick.digests or tick.closed or tick.flagged:
                 click.echo(f"{now:%H:%M:%S} tick: {tick.summary()}")
-        report = deliver_due(datetime.now(UTC))
+        report = deliver_due(clock.now())
         if report.sent or report.retried or report.failed:
             click.echo(
-                f"{datetime.now(UTC):%H:%M:%S} mail: sent {report.sent}, "
+                f"{clock.now():%H:%M:%S} mail: sent {report.sent}, "
                 f"retry {report.retried}, failed {report.failed}"
             )
     except sa.exc.SQLAlchemyError as exc:

@@ -417,7 +417,7 @@ class CalendarChange:
 
 
 def set_calendar_day(
-    day: date | None, *, is_working_day: bool, reason: str, now: datetime, actor: User
+    day: date | None, *, is_working_day: bool, reason: str, now: datetime, actor: User | str
 ) -> CalendarChange:
     """Declare a day off or a working day (a provincial decision the `holidays` package does not
     know), then move every open due date the change touches, with an event on each item."""
@@ -437,7 +437,7 @@ def set_calendar_day(
     return CalendarChange(day, is_working_day, _recompute(now, actor))
 
 
-def remove_calendar_day(day: date, *, now: datetime, actor: User) -> CalendarChange | None:
+def remove_calendar_day(day: date, *, now: datetime, actor: User | str) -> CalendarChange | None:
     """Forget a day's override: the national calendar applies again, and open due dates follow.
     None when the day had no override."""
     if not remove_override(day):
@@ -445,7 +445,7 @@ def remove_calendar_day(day: date, *, now: datetime, actor: User) -> CalendarCha
     return CalendarChange(day, None, _recompute(now, actor))
 
 
-def _recompute(now: datetime, actor: User) -> int:
+def _recompute(now: datetime, actor: User | str) -> int:
     return recompute_due_dates(now=now, calendar=load_working_calendar(), actor=actor)
 
 
