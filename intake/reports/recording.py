@@ -39,6 +39,19 @@ TRIAGE_ACTIONS = frozenset(
 )
 
 
+def measures_for(action: Action, *, first_triage: bool) -> list[Measure]:
+    """The entries one transition writes, in order: the triage an item gets once (its first
+    routing, refusal or transfer), the action's own measure, and the publication that goes
+    with an answer. One table for the operations' projection and the bulk demo generator."""
+    measures = [Measure.TRIAGED] if first_triage and action in TRIAGE_ACTIONS else []
+    measure = ACTION_MEASURES.get(action)
+    if measure is not None:
+        measures.append(measure)
+    if measure is Measure.ANSWERED:
+        measures.append(Measure.PUBLISHED)
+    return measures
+
+
 def _triaged_before(case: Case) -> bool:
     return (
         db.session.scalar(
@@ -104,21 +117,25 @@ def count_transition(
     ended: list[CaseClock],
     reason_code: str | None,
 ) -> None:
-    """The entry for one transition, if it counts."""
-    if action in TRIAGE_ACTIONS and not _triaged_before(case):
-        _entry(case, Measure.TRIAGED, now)
-    measure = ACTION_MEASURES.get(action)
-    if measure is None:
-        return
-    if measure is Measure.ANSWERED:
-        _count_answer(case, now=now, ended=ended)
-        return
+    """The entries for one transition, if it counts (``measures_for``)."""
+    first_triage = action in TRIAGE_ACTIONS and not _triaged_before(case)
+    main = ACTION_MEASURES.get(action)
+    for measure in measures_for(action, first_triage=first_triage):
+        if measure is not main:
+            _entry(case, measure, now)
+        elif measure is Measure.ANSWERED:
+            _count_answer(case, now=now, ended=ended)
+        else:
+            _entry(case, measure, now, **_values(measure, action, ended, reason_code))
+
+
+def _values(measure: Measure, action: Action, ended: list[CaseClock], reason_code) -> dict:
     values = {}
     if measure is Measure.REFUSED:
         values["reason_code"] = "duplicate" if action is Action.MARK_DUPLICATE else reason_code
     if measure in (Measure.REFUSED, Measure.TRANSFERRED_OUT):
         values["on_time"] = _verdict(ended, Step.TRIAGE)
-    _entry(case, measure, now, **values)
+    return values
 
 
 def _verdict(ended: list[CaseClock], step: Step) -> bool | None:
@@ -150,7 +167,6 @@ def _count_answer(case: Case, *, now: datetime, ended: list[CaseClock]) -> None:
         "working_days": max(elapsed - paused, 0),
     }
     _entry(case, Measure.ANSWERED, now, **values)
-    _entry(case, Measure.PUBLISHED, now)
 
 
 def _episode_start(case: Case) -> datetime:
