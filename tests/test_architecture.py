@@ -42,3 +42,67 @@ def test_importing_core_loads_neither_flask_nor_sqlalchemy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+INTAKE = CORE.parent
+#: The composition root and the leaves every layer may use; cycles are checked among the rest.
+COMPOSITION = {"__init__", "cli", "worker"}
+MAX_MODULE_LINES = 600
+MAX_VIEW_MODULE_LINES = 450
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(INTAKE).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def _package_graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {}
+    for path in INTAKE.rglob("*.py"):
+        source = _package_of(path)
+        for name in _imported_modules(path):
+            if name.startswith("intake."):
+                target = name.split(".")[1]
+                if target != source:
+                    graph.setdefault(source, set()).add(target)
+    return graph
+
+
+def test_no_import_cycles_between_the_packages_of_intake():
+    """core at the bottom, the composition root (create_app, cli, worker) at the top, and no
+    two packages that need each other."""
+    graph = {k: v - COMPOSITION for k, v in _package_graph().items() if k not in COMPOSITION}
+    assert not graph.get("core"), f"core imports {graph.get('core')}"
+    visiting, done = [], set()
+
+    def visit(node):
+        if node in visiting:
+            cycle = visiting[visiting.index(node) :] + [node]
+            raise AssertionError("import cycle: " + " → ".join(cycle))
+        if node in done:
+            return
+        visiting.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            visit(nxt)
+        visiting.pop()
+        done.add(node)
+
+    for node in sorted(graph):
+        visit(node)
+
+
+def test_blueprints_never_import_each_other():
+    blueprints = {"public", "officer", "admin", "supervision"}
+    graph = _package_graph()
+    for blueprint in blueprints:
+        assert not graph.get(blueprint, set()) & blueprints, blueprint
+
+
+def test_modules_fit_in_a_head():
+    for path in INTAKE.rglob("*.py"):
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        is_view = path.parent.name in {"public", "officer", "admin", "supervision"} and (
+            path.stem not in {"forms", "action_forms", "operations", "queries", "__init__"}
+        )
+        limit = MAX_VIEW_MODULE_LINES if is_view else MAX_MODULE_LINES
+        assert lines <= limit, f"{path.relative_to(INTAKE)}: {lines} lines (limit {limit})"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,10 @@ from intake.extensions import db
 from intake.org.models import Unit
 
 GENESIS_HASH = "0" * 64
+
+#: One line per recorded event — and every verb records exactly one — so the log shows what
+#: each operation did. Key=value, no personal data: ids, kinds and states only.
+log = logging.getLogger("intake.cases")
 
 Actor = User | str  # a signed-in officer, or "citizen" / "system"
 
@@ -65,6 +70,11 @@ def record_event(
     )
     event.hash = event_hash(event)
     db.session.add(event)
+    log.info(
+        "case_event kind=%s case_id=%s seq=%s actor=%s from=%s to=%s unit_id=%s reason=%s",
+        event.kind, case.id, seq, event.actor_id or event.actor_label, from_state or "-",
+        to_state or "-", event.unit_id or "-", reason_code or "-",
+    )  # fmt: skip
     return event
 
 

@@ -106,3 +106,16 @@ def test_the_citizens_page_shows_the_forms_of_the_available_verbs(app, client, n
         in html
     }
     assert offered == set(available_actions(CITIZEN, case)), state
+
+
+def test_each_operation_logs_one_line_without_personal_data(org, now, caplog):
+    import logging
+
+    staff = make_staff()
+    case = submit(now)
+    with caplog.at_level(logging.INFO, logger="intake.cases"):
+        advance(case, State.ASSIGNED, staff, now)
+    lines = [r.getMessage() for r in caplog.records if r.name == "intake.cases"]
+    assert [line.split()[1] for line in lines] == ["kind=classify", "kind=assign"]
+    assert f"case_id={case.id}" in lines[1] and "to=assigned" in lines[1]
+    assert all(case.full_name not in line and case.phone not in line for line in lines)
