@@ -3,7 +3,7 @@ ship no Vietnamese catalogue) are replaced by ours, translated like every other 
 
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField
@@ -27,7 +27,9 @@ class _Translations:
         return str(message) if message is not None else gettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return ngettext(singular, plural, n)
+        # The catalogue's text only: WTForms fills in its own placeholders (%(value)s) after
+        # this returns, so Flask-Babel's ngettext, which formats with num=, would raise.
+        return get_translations().ngettext(singular, plural, n)
 
 
 def _nfc_filter(value):
@@ -38,8 +40,11 @@ class BaseForm(FlaskForm):
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if unbound_field.field_class not in (MultipleFileField, BooleanField):
-                filters = unbound_field.kwargs.get("filters", [])
-                unbound_field.kwargs["filters"] = [_nfc_filter, *filters]
+                # Passed to this binding only: the unbound field belongs to the class, and
+                # adding to its kwargs put one more NFC filter on the field for every form
+                # ever built, so normalising took longer the longer the process ran.
+                filters = [_nfc_filter, *unbound_field.kwargs.get("filters", [])]
+                return unbound_field.bind(form=form, **{**options, "filters": filters})
             return unbound_field.bind(form=form, **options)
 
         def get_translations(self, form):
