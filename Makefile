@@ -35,6 +35,13 @@ test: $(STAMP) translations
 	  $(BIN)/pytest -q -n auto; \
 	fi
 
+## two-nodes: two gunicorn nodes, two workers, PostgreSQL and Redis on loopback (about 30 s):
+## submissions and logins to both nodes; rate limits, e-mail once each and the report figures.
+## TWO_NODES_POSTGRES_URL and TWO_NODES_REDIS_URL move it (127.0.0.1 only).
+.PHONY: two-nodes
+two-nodes: $(STAMP) translations
+	$(BIN)/python scripts/two_nodes.py
+
 ## bench: timings that tests must not assert on (shared machine: compare ratios in one run).
 ## The reports part generates a million items per database: it takes the better part of an hour.
 bench: $(STAMP) translations
