@@ -35,6 +35,15 @@ test: $(STAMP) translations
 	  $(BIN)/pytest -q -n auto; \
 	fi
 
+## fuzz: the fuzzer of every route and form with 10,000 requests per test, on SQLite and then on
+## PostgreSQL when INTAKE_TEST_DATABASE_URL is set (make test runs a few hundred)
+.PHONY: fuzz
+fuzz: $(STAMP) translations
+	INTAKE_TEST_DATABASE_URL= INTAKE_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:logging tests/fuzz
+	@if [ -n "$$INTAKE_TEST_DATABASE_URL" ]; then \
+	  INTAKE_FUZZ_EXAMPLES=10000 $(BIN)/pytest -q -p no:logging tests/fuzz; \
+	fi
+
 ## two-nodes: two gunicorn nodes, two workers, PostgreSQL and Redis on loopback (about 30 s):
 ## submissions and logins to both nodes; rate limits, e-mail once each and the report figures.
 ## TWO_NODES_POSTGRES_URL and TWO_NODES_REDIS_URL move it (127.0.0.1 only).

@@ -325,6 +325,7 @@ class AnswerForm(VersionedActionForm):
         file = self.attachment.data
         if file and getattr(file, "filename", None):
             max_bytes = current_app.config["MAX_ATTACHMENT_BYTES"]
+            file.stream.seek(0)  # read again from the start if the lifecycle retries
             upload = Upload(filename=file.filename, data=file.read(max_bytes + 1))
             check_upload(upload, max_bytes)
         return {

@@ -60,7 +60,7 @@ def submit():
             outcome.refusal.attach_to(form)
     elif form.is_submitted() and not form.submission_token.data:
         form.submission_token.data = secrets.token_urlsafe(32)
-    chose_files = any(f and f.filename for f in form.attachments.data or [])
+    chose_files = any(getattr(f, "filename", None) for f in form.attachments.data or [])
     if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
         # Browsers never re-send chosen files with a form shown again: say so, next to them.
         form.attachments.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))

@@ -10,13 +10,15 @@ table that maps the domain's exceptions to what the user is told. Nothing else c
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from intake.cases.attachments import RejectedUpload
 from intake.core.errors import (
@@ -32,6 +34,7 @@ from intake.extensions import db
 DOMAIN_ERRORS = (
     StaleCase,
     StaleDataError,
+    ObjectDeletedError,
     InvalidTransition,
     NotAllowed,
     InvalidInput,
@@ -78,7 +81,7 @@ def stale_message() -> str:
 
 def refusal_for(exc: Exception) -> Refusal:
     """The table: each refusal of the domain, in the user's language."""
-    if isinstance(exc, StaleCase | StaleDataError):
+    if isinstance(exc, StaleCase | StaleDataError | ObjectDeletedError):
         return Refusal(stale_message(), keeps_form=False)
     if isinstance(exc, InvalidTransition):
         return Refusal(
@@ -123,12 +126,44 @@ def verb_view(verb_name: str, door: Callable[..., Any]) -> Callable[..., Any]:
     return view
 
 
+EVENT_SEQUENCE_KEY = ("uq_case_events_case_id_seq", "case_events.case_id, case_events.seq")
+#: How often an operation is tried when it lost a write race that a second try resolves.
+ATTEMPTS = 5
+
+
 def perform(operation: Callable[[], Any]) -> Outcome:
-    """Run ``operation`` and commit; on a refusal roll back and describe it."""
-    try:
-        value = operation()
-        db.session.commit()
-    except DOMAIN_ERRORS as exc:
-        db.session.rollback()
-        return Outcome(refusal=refusal_for(exc))
-    return Outcome(value=value)
+    """Run ``operation`` and commit; on a refusal roll back and describe it.
+
+    Two writers at once on one item can clash without either being wrong: on PostgreSQL two
+    events appended together may choose the same sequence number before the row lock settles
+    it, and SQLite, which has no row locks, refuses the second writer outright ("database is
+    locked"). Such a clash is retried from the start — the rollback expired every loaded row,
+    so the second try reads what the first writer committed, and a version the officer saw
+    that is now old still ends in the "someone else updated it" message. Nothing accepted is
+    lost and nobody sees a 500 for it."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            value = operation()
+            db.session.commit()
+        except (*DOMAIN_ERRORS, sa.exc.OperationalError) as exc:
+            db.session.rollback()
+            if attempt < ATTEMPTS and is_write_clash(exc):
+                # Apart, so that the writers that clashed do not clash again in step.
+                time.sleep(random.uniform(0.01, 0.05) * attempt)
+                continue
+            if isinstance(exc, sa.exc.OperationalError):
+                raise  # the database is down or broken: the 500 page, logged, rolled back
+            return Outcome(refusal=refusal_for(exc))
+        return Outcome(value=value)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def is_write_clash(exc: Exception) -> bool:
+    """A race that a second try resolves, as opposed to a refusal that stays one."""
+    text = str(getattr(exc, "orig", exc))
+    if isinstance(exc, sa.exc.OperationalError):
+        return "database is locked" in text or "deadlock detected" in text
+    if isinstance(exc, sa.exc.IntegrityError):
+        # The unique key of an event's place in its case's history, as each database says it.
+        return any(name in text for name in EVENT_SEQUENCE_KEY)
+    return False

@@ -160,6 +160,7 @@ def read_uploads(field) -> list[Upload]:
         return []
     uploads = []
     for file in files:
+        file.stream.seek(0)  # read again from the start if the lifecycle retries
         upload = Upload(filename=file.filename, data=file.read(max_bytes + 1))
         try:
             check_upload(upload, max_bytes)
