@@ -71,3 +71,9 @@ def test_the_language_link_of_any_path_stays_on_the_site(client):
         assert links, "the error page offers English"
         for link in links:
             assert link.startswith("/") and not link.startswith(("//", "/\\")), link
+
+
+def test_a_submission_token_of_any_length_is_no_error(org, client, submit_form):
+    for token in ("x" * 5000, "ü" * 70, "", "a b"):
+        response = submit_form(submission_token=token)
+        assert response.status_code == 303, token

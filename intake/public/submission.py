@@ -34,7 +34,8 @@ def submit():
     form.field_id.choices = choices.field_choices(locale)
     form.concerned_unit_id.choices = choices.unit_choices(locale)
     procedures = choices.procedure_options()
-    if not form.is_submitted():
+    if not form.is_submitted() or not _plausible_token(form.submission_token.data):
+        # A token is ours (43 URL-safe characters) or replaced: the column holds 64.
         form.submission_token.data = secrets.token_urlsafe(32)
 
     if form.validate_on_submit():
@@ -58,8 +59,6 @@ def submit():
                 remember_tracked(result.case.id)
                 return redirect(url_for("public.receipt"), code=303)
             outcome.refusal.attach_to(form)
-    elif form.is_submitted() and not form.submission_token.data:
-        form.submission_token.data = secrets.token_urlsafe(32)
     chose_files = any(getattr(f, "filename", None) for f in form.attachments.data or [])
     if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
         # Browsers never re-send chosen files with a form shown again: say so, next to them.
@@ -67,6 +66,13 @@ def submit():
 
     status = 422 if form.is_submitted() else 200
     return render_template("public/submit.html", form=form, procedures=procedures), status
+
+
+def _plausible_token(value: str | None) -> bool:
+    return bool(value) and 16 <= len(value) <= 64 and TOKEN_CHARS.issuperset(value)
+
+
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 
 
 @bp.get("/receipt")
