@@ -208,29 +208,49 @@ _STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _worker_round(state: dict) -> None:
+    """One round of the worker: the deadline tick when it is due, then the mail.
+
+    Each part fails on its own. Whatever a tick raises (a database restart, a bug in one
+    reminder) is logged and rolled back, and the round still delivers the mail, so a tick that
+    keeps failing never stops e-mail; the tick is tried again at its next interval. A failed
+    delivery is retried next round. Nothing but a signal ends the worker."""
+
+    def discard_session() -> None:
+        # Closing rolls back what a failure left open. On a connection the database has
+        # dropped, the rollback itself raises: the pool has discarded that connection by then,
+        # and the session is forgotten so that the next step starts on a fresh one.
+        try:
+            db.session.remove()
+        except Exception:
+            current_app.logger.warning("database session closed uncleanly", exc_info=True)
+            db.session.registry.clear()
+
     now = clock.now()
-    try:
-        if now >= state.get("next_tick", now):
+    if now >= state.get("next_tick", now):
+        # Scheduled before running, so that a failing tick is not retried every few seconds.
+        state["next_tick"] = now + timedelta(seconds=current_app.config["TICK_INTERVAL_SECONDS"])
+        try:
             from intake.worker import run_tick
 
             tick = run_tick(now)
-            state["next_tick"] = now + timedelta(
-                seconds=current_app.config["TICK_INTERVAL_SECONDS"]
-            )
             if tick.messages or tick.digests or tick.closed or tick.flagged:
                 click.echo(f"{now:%H:%M:%S} tick: {tick.summary()}")
+        except Exception:
+            current_app.logger.exception("tick failed; delivering the mail all the same")
+            discard_session()
+    try:
         report = deliver_due(clock.now())
-        if report.sent or report.retried or report.failed:
+        if report.sent or report.retried or report.failed or report.lost:
             click.echo(
                 f"{clock.now():%H:%M:%S} mail: sent {report.sent}, "
                 f"retry {report.retried}, failed {report.failed}"
+                + (f", claims lost {report.lost}" if report.lost else "")
             )
-    except sa.exc.SQLAlchemyError as exc:
-        # A database restart must not end the worker; the next round tries again.
-        db.session.rollback()
-        click.echo(f"database error, retrying next round: {exc}", err=True)
+    except Exception:
+        # A database restart or a broken relay must not end the worker; the next round tries.
+        current_app.logger.exception("mail delivery failed; trying again next round")
     finally:
-        db.session.remove()
+        discard_session()
 
 
 @intake_cli.command("worker")

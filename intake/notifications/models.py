@@ -39,6 +39,11 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A fresh random value per claim. A worker writes the outcome of its attempt only where the
+    # row still carries its token (and claimed_at), so a claim that stale-claim recovery took
+    # back is never overwritten by the worker that lost it. Kept with the outcome, so that a
+    # write retried after a failed commit recognises its own first write if that one landed.
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

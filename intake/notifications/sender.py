@@ -4,19 +4,31 @@ This is an edge, like a request: it commits, once per message, so that a message
 is marked sent before the next one is tried, and a worker killed mid-batch loses nothing.
 Temporary failures (server down, 4xx replies) are retried with exponential backoff; permanent
 ones (5xx replies, refused recipients) are recorded and left for a person to look at.
+
+Several workers may run at once. A claim is a conditional UPDATE stamped with the time the
+message is taken and a fresh token; the outcome is written only where the row still carries
+that claim, so the worker whose claim was taken back by stale-claim recovery never marks the
+message as its own. What remains is the worker killed between the relay's "250" and the commit
+of "sent": that message goes out once more after the claim timeout, with the same Message-ID.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import smtplib
 import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,12 +36,24 @@ from flask import current_app
 from intake.extensions import db, mail
 from intake.notifications.models import OutboxMessage, OutboxStatus
 
+log = logging.getLogger("intake.notifications")
+
+#: Pauses before trying again to record an outcome whose commit failed (a database restarting,
+#: a dropped connection): about 8 s in all, far inside the claim timeout, after which a message
+#: whose "sent" could not be recorded would be sent again.
+RECORD_RETRY_PAUSES: tuple[float, ...] = (0.1, 0.5, 2.0, 5.0)
+
+Outcome = Literal["sent", "retried", "failed"]
+
 
 @dataclass
 class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    # Claims taken back by stale-claim recovery while this worker was sending: the outcome of
+    # this worker's attempt was not recorded (whoever holds the claim now records its own).
+    lost: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -44,8 +68,23 @@ class PermanentFailure(Exception):
     pass
 
 
-def deliver_due(now: datetime, *, limit: int = 100) -> DeliveryReport:
-    """Send up to ``limit`` messages that are due at ``now``."""
+@dataclass(frozen=True)
+class _Claim:
+    message_id: int
+    token: str
+    claimed_at: datetime
+
+
+def deliver_due(
+    now: datetime, *, limit: int = 100, clock: Callable[[], datetime] | None = None
+) -> DeliveryReport:
+    """Send up to ``limit`` messages that are due at ``now``.
+
+    ``clock`` gives the time of each claim and of each "sent" as the batch goes on (a batch
+    against a slow relay can outlast the claim timeout). By default it is ``now`` advanced by
+    the time the batch has been running: the real time for the worker, which passes the
+    current time, and still the test's time for a test that passes a fixed one."""
+    clock = clock or _running_from(now)
     report = DeliveryReport()
     _release_stale_claims(now)
     due_ids = db.session.scalars(
@@ -58,63 +97,172 @@ def deliver_due(now: datetime, *, limit: int = 100) -> DeliveryReport:
     connection = None
     try:
         for message_id in due_ids:
-            message = _claim(message_id, now)
-            if message is None:
+            claim = _claim(message_id, now, clock())
+            if claim is None:
                 continue  # another worker took it
+            message = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            # Read before sending: a failed commit below expires the loaded row.
+            email, attempts = _to_mail(message), message.attempts
             try:
                 if connection is None:
                     connection = _open_connection()
-                connection.send(_to_mail(message))
+                connection.send(email)
             except TemporaryFailure as exc:
-                _retry_later(
-                    message, now, str(exc), report, count_attempt=not exc.server_unreachable
+                values, outcome = _retry_later(
+                    attempts, now, str(exc), count_attempt=not exc.server_unreachable
                 )
-                db.session.commit()
+                report.errors.append(str(exc))
+                _record(claim, values, outcome, report, email)
                 connection = _close(connection)
                 if exc.server_unreachable:
                     break  # the server is unreachable: do not hammer it with the rest
-                continue
             except PermanentFailure as exc:
-                _fail(message, str(exc), report)
+                report.errors.append(str(exc))
+                _record(claim, _fail(attempts, str(exc)), "failed", report, email)
             else:
-                message.status = OutboxStatus.SENT
-                message.sent_at = now
-                message.attempts += 1
-                message.last_error = None
-                report.sent += 1
-            db.session.commit()
+                _record(claim, _sent(clock()), "sent", report, email)
     finally:
         _close(connection)
     return report
+
+
+def _running_from(start: datetime) -> Callable[[], datetime]:
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
 
 
 def _release_stale_claims(now: datetime) -> None:
     """A message claimed by a worker that died is tried again after the claim timeout.
 
     The message may then go out twice (if the worker died after sending, before recording it);
-    its fixed Message-ID lets mail clients recognise the copy."""
+    its fixed Message-ID lets mail clients recognise the copy. A live worker keeps its claims
+    as long as it sends one message within the claim timeout: each claim is stamped when its
+    message is taken, and every wait on the relay is bounded by MAIL_TIMEOUT_SECONDS."""
     timeout = timedelta(seconds=current_app.config["OUTBOX_CLAIM_TIMEOUT_SECONDS"])
-    db.session.execute(
+    result = db.session.execute(
         sa.update(OutboxMessage)
         .where(
             OutboxMessage.status == OutboxStatus.SENDING,
             OutboxMessage.claimed_at < now - timeout,
         )
-        .values(status=OutboxStatus.PENDING, claimed_at=None)
+        .values(status=OutboxStatus.PENDING, claimed_at=None, claim_token=None)
     )
+    if result.rowcount:
+        log.warning(
+            "outbox: took back %d claim(s) older than %s (a worker died, or a send outlasted "
+            "the claim timeout)",
+            result.rowcount,
+            timeout,
+        )
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take the message with a conditional UPDATE: of two workers, exactly one sees rowcount 1."""
+def _claim(message_id: int, now: datetime, taken_at: datetime) -> _Claim | None:
+    """Take the message with a conditional UPDATE: of two workers, exactly one sees rowcount 1.
+
+    Stamped with ``taken_at``, the moment it is taken, not the batch's start: a claim dated
+    from the start would look stale to another worker's recovery while it is being sent. Still
+    due at ``now``: another worker may have tried it since the batch read its list."""
+    token = uuid.uuid4().hex
     result = db.session.execute(
         sa.update(OutboxMessage)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.SENDING, claimed_at=now)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+        )
+        .values(status=OutboxStatus.SENDING, claimed_at=taken_at, claim_token=token)
     )
     db.session.commit()
     if result.rowcount != 1:
         return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return _Claim(message_id, token, taken_at)
+
+
+def _record(
+    claim: _Claim,
+    values: dict[str, Any],
+    outcome: Outcome,
+    report: DeliveryReport,
+    email: EmailMessage,
+) -> None:
+    """Write the outcome of this worker's attempt, if the claim is still this worker's."""
+    held, status_now = _write_outcome(claim, values)
+    if held:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        return
+    report.lost += 1
+    log.warning(
+        "outbox message %s %s: its claim was taken back while this worker was sending (now "
+        "%s); outcome %r not recorded here%s",
+        claim.message_id,
+        email["Message-ID"],
+        status_now,
+        outcome,
+        "; the relay accepted this copy, and another with the same Message-ID may go out"
+        if outcome == "sent"
+        else "",
+    )
+
+
+def _write_outcome(claim: _Claim, values: dict[str, Any]) -> tuple[bool, OutboxStatus | None]:
+    """The conditional UPDATE of the outcome, committed, with retries when the commit fails.
+
+    A "sent" that cannot be committed would be sent again after the claim timeout, so a commit
+    that failed for a passing reason is tried again, after a rollback and a short pause, on a
+    fresh connection. When a commit reported as failed had in fact landed, the retry finds the
+    row already carrying this claim's token and the outcome's status, and takes it as written.
+    Returns whether the outcome is recorded, and the status the row has now."""
+    claimed = sa.and_(
+        OutboxMessage.id == claim.message_id,
+        OutboxMessage.status == OutboxStatus.SENDING,
+        OutboxMessage.claim_token == claim.token,
+        OutboxMessage.claimed_at == claim.claimed_at,
+    )
+    statement = sa.update(OutboxMessage).where(claimed).values(**values)
+    for pause in (*RECORD_RETRY_PAUSES, None):
+        try:
+            written = db.session.execute(statement).rowcount == 1
+            db.session.commit()
+            if written:
+                return True, values["status"]
+            status_now, token_now = db.session.execute(
+                sa.select(OutboxMessage.status, OutboxMessage.claim_token).where(
+                    OutboxMessage.id == claim.message_id
+                )
+            ).one()
+            db.session.commit()
+            return (token_now == claim.token and status_now == values["status"]), status_now
+        except sa.exc.DBAPIError as exc:
+            # Usually the rollback only resets the session after the failed statement; on a
+            # connection that died unnoticed it raises, and the pool has discarded it by then.
+            with contextlib.suppress(sa.exc.DBAPIError):
+                db.session.rollback()
+            if pause is None or not _is_transient(exc):
+                log.error(
+                    "outbox message %s: outcome %s could not be recorded; it will be tried "
+                    "again after the claim timeout (%s)",
+                    claim.message_id,
+                    values["status"],
+                    exc,
+                )
+                raise
+            log.warning(
+                "outbox message %s: recording %s failed, trying again in %ss (%s)",
+                claim.message_id,
+                values["status"],
+                pause,
+                exc,
+            )
+            time.sleep(pause)
+    raise AssertionError("unreachable")  # the last pass returns or raises
+
+
+def _is_transient(exc: sa.exc.DBAPIError) -> bool:
+    """A lost connection, a database restarting or locked, a serialization failure: worth
+    another try. A constraint violation or a bad statement would fail the same way again."""
+    return exc.connection_invalidated or isinstance(
+        exc, sa.exc.OperationalError | sa.exc.InterfaceError
+    )
 
 
 class _Connection:
@@ -150,15 +298,21 @@ class _Connection:
             self._context.__exit__(None, None, None)
 
 
+#: The socket default is process-wide: two threads opening connections at once would otherwise
+#: each restore the value the other one set.
+_SOCKET_DEFAULT_LOCK = threading.Lock()
+
+
 def _open_connection() -> _Connection:
     # Flask-Mail opens smtplib.SMTP without a timeout; a silent server would hang the worker.
     # The default applies to the socket created now, and is restored for the rest of the process.
-    previous = socket.getdefaulttimeout()
-    socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT_SECONDS"])
-    try:
-        return _Connection()
-    finally:
-        socket.setdefaulttimeout(previous)
+    with _SOCKET_DEFAULT_LOCK:
+        previous = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(current_app.config["MAIL_TIMEOUT_SECONDS"])
+        try:
+            return _Connection()
+        finally:
+            socket.setdefaulttimeout(previous)
 
 
 def _close(connection: _Connection | None) -> None:
@@ -178,14 +332,20 @@ def _to_mail(message: OutboxMessage) -> EmailMessage:
     mail_message["From"] = _sender()
     mail_message["To"] = message.recipient
     mail_message["Date"] = format_datetime(message.created_at)
-    # Stable per outbox row: a copy sent again after a crash is recognisably the same message.
-    mail_message["Message-ID"] = (
-        f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@pakn.intake>"
-    )
+    mail_message["Message-ID"] = message_id_header(message)
     mail_message.set_content(message.body_text)
     if message.body_html:
         mail_message.add_alternative(message.body_html, subtype="html")
     return mail_message
+
+
+def message_id_header(message: OutboxMessage) -> str:
+    """The Message-ID of an outbox message, the same on every attempt.
+
+    Derived from the row's id and creation time, both fixed when it is queued, rather than
+    made up per attempt: a copy sent again after a worker died mid-send carries the same
+    Message-ID, which mail clients and the relay's log recognise as one message."""
+    return f"<outbox-{message.id}-{message.created_at:%Y%m%d%H%M%S}@pakn.intake>"
 
 
 def _sender() -> str:
@@ -195,39 +355,40 @@ def _sender() -> str:
     return sender
 
 
+def _sent(at: datetime) -> dict[str, Any]:
+    return {
+        "status": OutboxStatus.SENT,
+        "sent_at": at,
+        "attempts": OutboxMessage.attempts + 1,
+        "last_error": None,
+    }
+
+
 def _retry_later(
-    message: OutboxMessage, now: datetime, error: str, report: DeliveryReport, count_attempt: bool
-):
+    attempts: int, now: datetime, error: str, *, count_attempt: bool
+) -> tuple[dict[str, Any], Outcome]:
     """Try again later. When the server could not be reached at all, the message itself did
     nothing wrong: its attempts are not used up, so an outage of any length loses nothing."""
-    if not count_attempt:
-        message.last_error = error[:2000]
-        message.claimed_at = None
-        message.status = OutboxStatus.PENDING
-        message.next_attempt_at = now + timedelta(
-            seconds=current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
-        )
-        report.errors.append(error)
-        report.retried += 1
-        return
-    message.attempts += 1
-    message.last_error = error[:2000]
-    message.claimed_at = None
-    report.errors.append(error)
-    if message.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        message.status = OutboxStatus.FAILED
-        report.failed += 1
-        return
     base = current_app.config["OUTBOX_RETRY_BASE_SECONDS"]
-    message.status = OutboxStatus.PENDING
-    message.next_attempt_at = now + timedelta(seconds=base * 2 ** (message.attempts - 1))
-    report.retried += 1
+    values: dict[str, Any] = {"last_error": error[:2000], "claimed_at": None}
+    if not count_attempt:
+        values |= {"status": OutboxStatus.PENDING, "next_attempt_at": now + timedelta(seconds=base)}
+        return values, "retried"
+    attempts += 1
+    values["attempts"] = attempts
+    if attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+        return values | {"status": OutboxStatus.FAILED}, "failed"
+    values |= {
+        "status": OutboxStatus.PENDING,
+        "next_attempt_at": now + timedelta(seconds=base * 2 ** (attempts - 1)),
+    }
+    return values, "retried"
 
 
-def _fail(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
-    message.attempts += 1
-    message.status = OutboxStatus.FAILED
-    message.last_error = error[:2000]
-    message.claimed_at = None
-    report.errors.append(error)
-    report.failed += 1
+def _fail(attempts: int, error: str) -> dict[str, Any]:
+    return {
+        "status": OutboxStatus.FAILED,
+        "attempts": attempts + 1,
+        "last_error": error[:2000],
+        "claimed_at": None,
+    }
