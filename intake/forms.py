@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, MultipleFileField
+from wtforms import BooleanField, IntegerField, MultipleFileField
 from wtforms.validators import Length
 
 from intake.core.text import nfc
@@ -60,3 +60,17 @@ def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002  (mirrors WTFo
     else:
         message = _l("Tối đa %(max)d ký tự.", max=max)
     return Length(min=min, max=max, message=message)
+
+
+class WholeNumberField(IntegerField):
+    """A whole number of at most nine digits. Longer input is not a number anyone means, and
+    WTForms' NumberRange turns the value into a float, which overflows from about 309
+    digits: refused here with the field's usual message instead."""
+
+    MAX_DIGITS = 9
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)

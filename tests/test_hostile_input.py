@@ -11,7 +11,8 @@ import pytest
 from intake.core.states import State
 from intake.extensions import db
 from tests.cases.factories import advance, make_staff, submit
-from tests.officer.helpers import login
+from tests.conftest import hidden_inputs
+from tests.officer.helpers import form_fields, login
 
 TOO_LARGE = ["2147483648", "9223372036854775808", "99999999999999999999999"]
 
@@ -77,3 +78,25 @@ def test_a_submission_token_of_any_length_is_no_error(org, client, submit_form):
     for token in ("x" * 5000, "ü" * 70, "", "a b"):
         response = submit_form(submission_token=token)
         assert response.status_code == 303, token
+
+
+def test_numbers_of_hundreds_of_digits_are_a_form_error(org, app, now):
+    """WTForms' range check turns numbers into floats, which overflow from ~309 digits."""
+    staff = make_staff()
+    case = advance(submit(now), State.IN_PROGRESS, staff, now)
+    db.session.commit()
+    handler = app.test_client()
+    login(handler, staff.handler)
+    path = f"/officer/cases/{case.id}/extension"
+    fields = form_fields(handler.get(f"/officer/cases/{case.id}").text, path)
+    for value in ("9" * 400, "-" + "9" * 400, "1" * 10):
+        response = handler.post(path, data={**fields, "working_days": value, "reason": "Cần thêm"})
+        assert response.status_code == 422, value
+        assert "Vui lòng nhập một số nguyên." in response.text
+    admin = app.test_client()
+    login(admin, staff.admin)
+    for url in ("/admin/policies/new", "/admin/policies/steps/handling"):
+        page = admin.get(url).text
+        names = set(re.findall(r'name="([^"]+)"', page)) - {"csrf_token"}
+        data = {**hidden_inputs(page), **{name: "9" * 400 for name in names}}
+        assert admin.post(url, data=data).status_code == 422, url

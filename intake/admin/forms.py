@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
-    IntegerField,
     PasswordField,
     RadioField,
     SearchField,
@@ -37,7 +36,7 @@ from intake.admin.operations import (
 )
 from intake.cases.labels import PRIORITY_LABELS, STEP_LABELS
 from intake.core.deadlines import Priority, Step
-from intake.forms import BaseForm, length
+from intake.forms import BaseForm, WholeNumberField, length
 from intake.org.choices import UNIT_KIND_LABELS
 from intake.org.models import ProcedureLevel, UnitKind
 
@@ -227,10 +226,10 @@ class RoutingRuleForm(BaseForm):
 # --- deadline policies ------------------------------------------------------------------------
 
 
-def _number(label, validators) -> IntegerField:
+def _number(label, validators) -> WholeNumberField:
     """A whole number typed as text (inputmode numeric): styled like every other input, and no
     spinner that changes the value when the page is scrolled."""
-    return IntegerField(
+    return WholeNumberField(
         label, validators=validators, widget=TextInput(), render_kw={"inputmode": "numeric"}
     )
 

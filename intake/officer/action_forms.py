@@ -18,7 +18,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -42,7 +41,7 @@ from intake.core.deadlines import Priority
 from intake.core.errors import InvalidInput
 from intake.core.reasons import MANUAL_REJECT_REASONS, RejectReason, ReturnReason
 from intake.extensions import db
-from intake.forms import BaseForm, length
+from intake.forms import BaseForm, WholeNumberField, length
 from intake.officer.forms import REQUIRED, VersionedForm, choices_of
 from intake.org import choices
 from intake.org.models import Unit
@@ -385,7 +384,7 @@ class ReworkForm(VersionedActionForm):
 
 class ExtensionRequestForm(VersionedActionForm):
     verb = "request_extension"
-    working_days = IntegerField(
+    working_days = WholeNumberField(
         _l("Số ngày làm việc xin gia hạn"),
         validators=[InputRequired(REQUIRED), NumberRange(min=1, max=60)],
     )
