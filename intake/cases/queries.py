@@ -143,6 +143,8 @@ def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
     "nguyen van an" finds "Nguyễn Văn An", and "an" does not match inside "nhận".
 
     A LIKE over a folded copy works the same on SQLite and PostgreSQL. Folded words hold only
-    letters and digits, so %, _ or a backslash typed by a user never reach the pattern."""
+    letters and digits, so %, _ or a backslash typed by a user never reach the pattern. Every
+    distinct word counts (the views bound the query to 200 characters); only the first eight
+    did, so a long title found items that lacked its one distinctive number."""
     padded = sa.literal(" ").concat(column)
-    return [padded.like(f"% {word}%") for word in fold(text).split()[:8]]
+    return [padded.like(f"% {word}%") for word in dict.fromkeys(fold(text).split())]

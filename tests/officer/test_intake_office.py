@@ -78,6 +78,18 @@ def test_accent_insensitive_search_and_filters(org, app, now):
     assert found("received_from=2030-01-01") == set()
 
 
+def test_search_uses_every_word_of_a_long_query(org, app, now):
+    """Sixteen words: the distinctive number is the last one, and it must count."""
+    staff = make_staff()
+    words = "phản ánh về việc chậm cấp giấy chứng nhận quyền sử dụng đất tại xã An Hiệp"
+    wanted = submit(now, title=f"{words} số 4711")
+    other = submit(now, title=f"{words} số 815")
+    db.session.commit()
+    intake = signed_in(app, staff.intake)
+    html = intake.get("/officer/intake", query_string={"tab": "all", "q": f"{words} số 4711"}).text
+    assert wanted.reference_code in html and other.reference_code not in html
+
+
 def test_refusal_with_the_reason_template_and_the_citizens_notice(org, app, now):
     staff = make_staff()
     case = submit(now)
