@@ -37,7 +37,8 @@ FUZZ = settings(
 ROLES = ("anonymous", "intake", "handler", "lead", "supervisor", "admin")
 HOSTILE_KEYS = ["endpoint", "_method", "_external", "_anchor", "_scheme", "page", "lang", "next"]
 EDGE_NUMBERS = ["0", "-1", "1", "2147483647", "2147483648", "9223372036854775808",
-                "1" * 25, "1e400", "NaN", "１２", "²", "3.5"]  # fmt: skip
+                "1" * 25, "9" * 400, "-" + "9" * 400, "1e400", "NaN", "１２", "²", "3.5",
+                "%(value)s", "\x00", "<script>alert(1)</script>", "' OR 1=1 --"]  # fmt: skip
 NAME = re.compile(r'name="([^"]+)"')
 OPTION = re.compile(r'<option[^>]*value="([^"]*)"')
 SELECT = re.compile(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', re.S)
