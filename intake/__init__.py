@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_template_helpers(app)
     _register_blueprints(app)
+    _register_monitoring(app)
     _register_error_handlers(app)
     _register_cli(app)
     return app
@@ -113,6 +114,13 @@ def _register_error_handlers(app: Flask) -> None:
     from intake.web import errors
 
     errors.register(app)
+
+
+def _register_monitoring(app: Flask) -> None:
+    """/healthz, /readyz, /metrics, the request id and the per-request log line."""
+    from intake.monitoring import register
+
+    register(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -9,6 +9,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
     CalendarOverride,
@@ -47,4 +48,5 @@ __all__ = [
     "SnapshotDay",
     "Unit",
     "User",
+    "WorkerHeartbeat",
 ]
