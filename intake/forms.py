@@ -62,6 +62,9 @@ def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002  (mirrors WTFo
     return Length(min=min, max=max, message=message)
 
 
+_NOT_AN_INTEGER = "Not a valid integer value."
+
+
 class WholeNumberField(IntegerField):
     """A whole number of at most nine digits. Longer input is not a number anyone means, and
     WTForms' NumberRange turns the value into a float, which overflows from about 309
@@ -72,5 +75,5 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         if valuelist and len(str(valuelist[0]).strip().lstrip("+-")) > self.MAX_DIGITS:
             self.data = None
-            raise ValueError(self.gettext("Not a valid integer value."))
+            raise ValueError(self.gettext(_NOT_AN_INTEGER))  # WTForms' own text, mapped above
         super().process_formdata(valuelist)

@@ -188,6 +188,12 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         with self.application.app_context():
             response = super().open(*args, **kwargs)
+        # Werkzeug spools a request body over 500 KB to a temporary file and leaves it open:
+        # close it here, or a ResourceWarning surfaces in whichever test runs at the next
+        # garbage collection.
+        body = getattr(response, "request", None) and response.request.environ.get("wsgi.input")
+        if body is not None and hasattr(body, "close"):
+            body.close()
         if has_app_context():
             db.session.expire_all()
         return response

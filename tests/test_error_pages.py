@@ -32,6 +32,8 @@ def test_an_unexpected_error_shows_an_apology_and_rolls_back(database_url, tmp_p
     assert "secret internal detail" not in html and "Traceback" not in html
     with app.app_context():
         assert db.session.scalar(sa.select(Field).where(Field.code == "half-done")) is None
+        db.session.remove()
+        db.engine.dispose()  # this app is the test's own: close its connections here
 
 
 def test_not_found_in_english(client):
