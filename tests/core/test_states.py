@@ -79,3 +79,10 @@ def test_final_states_have_no_way_out():
     assert initial_state() is State.RECEIVED
     assert OPEN_STATES.isdisjoint(FINAL_STATES)
     assert set(TRANSITIONS) == set(Action) - {Action.SUBMIT}
+
+
+def test_every_action_records_an_event_kind_of_its_own_name():
+    from intake.core.states import EventKind
+
+    for action in Action:
+        assert EventKind.of(action).value == action.value
