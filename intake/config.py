@@ -74,7 +74,6 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    ACCESS_KEY_HASH_METHOD = "pbkdf2:sha256:60000"
     # Failed tracking attempts: per item (guessing one key) and per address. The per-address
     # limit is generous because mobile networks put many citizens behind one address.
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"

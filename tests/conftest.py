@@ -164,8 +164,6 @@ def app(database_url, tmp_path, request, _schema):
             "MAIL_TIMEOUT_SECONDS": 5,
             "PUBLIC_BASE_URL": "http://pakn.test",
             "OUTBOX_RETRY_BASE_SECONDS": 60,
-            # Hundreds of submissions per run: a cheap hash keeps the suite fast.
-            "ACCESS_KEY_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     app.test_client_class = IsolatedClient

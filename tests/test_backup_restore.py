@@ -83,7 +83,6 @@ class Place:
                 "SECRET_KEY": "test-secret-key",
                 "SQLALCHEMY_DATABASE_URI": self.url,
                 "UPLOAD_DIR": str(self.uploads),
-                "ACCESS_KEY_HASH_METHOD": "pbkdf2:sha256:1000",
             }
         )
 

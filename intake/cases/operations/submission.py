@@ -10,7 +10,6 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from werkzeug.security import generate_password_hash
 
 from intake.cases import clocks, signals
 from intake.cases.attachments import Upload, store_attachment
@@ -23,7 +22,7 @@ from intake.cases.models import (
     SubmitterType,
 )
 from intake.cases.operations.engine import calendar_or_loaded
-from intake.cases.operations.tracking import key_hash_method
+from intake.cases.operations.tracking import access_key_digest
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Priority, Step
 from intake.core.errors import SubmissionError
@@ -100,7 +99,7 @@ def submit_case(
     received_at = submission.received_at or now
     case = Case(
         reference_code=_unused_reference_code(now.year),
-        access_key_hash=generate_password_hash(access_key, method=key_hash_method()),
+        access_key_hash=access_key_digest(access_key),
         submission_token=submission_token,
         national_code=nfc(submission.national_code) or None,
         channel=submission.channel,
