@@ -12,6 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from intake.cases.models import (
+    ACTIVE_CLOCK_STATUSES,
     Case,
     CaseClock,
     ClockStatus,
@@ -25,7 +26,7 @@ from intake.extensions import db
 from intake.org.models import Unit
 from intake.org.policies import working_days_for
 
-ACTIVE = (ClockStatus.RUNNING, ClockStatus.PAUSED)
+ACTIVE = ACTIVE_CLOCK_STATUSES
 #: The step clocks (all but the overall clock and cooperation requests' own clocks).
 STEP_CLOCKS = (Step.TRIAGE, Step.ACCEPTANCE, Step.HANDLING, Step.REVIEW)
 

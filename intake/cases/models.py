@@ -263,6 +263,10 @@ class ClockStatus(enum.StrEnum):
     ENDED = "ended"  # the step ended; on_time says how
 
 
+#: A clock whose due date still matters.
+ACTIVE_CLOCK_STATUSES = (ClockStatus.RUNNING, ClockStatus.PAUSED)
+
+
 class ExtensionStatus(enum.StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
@@ -314,7 +318,7 @@ class CaseClock(db.Model):
     @property
     def is_active(self) -> bool:
         """Running or paused: its due date still matters."""
-        return self.status in (ClockStatus.RUNNING, ClockStatus.PAUSED)
+        return self.status in ACTIVE_CLOCK_STATUSES
 
     @property
     def has_extension_request(self) -> bool:

@@ -12,7 +12,7 @@ from intake import clock
 from intake.cases import queries
 from intake.cases.models import Case
 from intake.cases.operations import find_tracked_case
-from intake.cases.verbs import CITIZEN, VERBS, available_actions
+from intake.cases.verbs import CITIZEN, VERBS, Door, available_actions, verbs_for
 from intake.core.reference import normalise_access_key, normalise_reference_code
 from intake.extensions import db, limiter
 from intake.public.blueprint import RECEIPT, TRACKED, bp, remember_tracked
@@ -118,7 +118,7 @@ def act(verb_name: str, code: str):
     return _render_track_case(case, {verb_name: form}, 422)
 
 
-for _name in DONE_MESSAGES:
+for _name in verbs_for(Door.CITIZEN):
     bp.add_url_rule(
         f"/track/<code>/{PATHS.get(_name, _name)}",
         endpoint=_name,
