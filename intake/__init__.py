@@ -65,10 +65,12 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "intake" / "translations"),
     )
     limiter.init_app(app)
+    from intake.audit import recording as audit_recording
     from intake.reports.recording import connect as connect_report_entries
     from intake.transaction import install
 
     install(db.session)
+    audit_recording.install(db.session)
     connect_report_entries()
 
 
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from intake.accounts.views import bp as accounts_bp
     from intake.admin import bp as admin_bp
+    from intake.audit.views import bp as audit_bp
     from intake.officer import bp as officer_bp
     from intake.public import bp as public_bp
     from intake.supervision.views import bp as supervision_bp
@@ -108,6 +111,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(officer_bp, url_prefix="/officer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
+    app.register_blueprint(audit_bp, url_prefix="/audit")
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -137,17 +137,45 @@ _CREATE_USER_OPTIONS = {
 
 
 @intake_cli.command("audit-verify")
-def audit_verify_command() -> None:
-    """Check the tamper-evident event log; report the first broken link of each case."""
-    from intake.cases.audit import verify_event_chains
+@click.option(
+    "--anchor-missing",
+    is_flag=True,
+    help="Once, after upgrading: anchor the intact chains written before anchors existed.",
+)
+def audit_verify_command(anchor_missing: bool) -> None:
+    """Check the tamper-evident event log: each case's chain, its anchor (the newest events)
+    and the log's checkpoints (whole cases); report the first broken link of each."""
+    from intake.cases.audit import anchor_unanchored_chains, verify_event_chains
 
+    if anchor_missing:
+        anchored = _run(anchor_unanchored_chains)
+        click.echo(f"anchored {anchored} chain(s) that had no anchor")
     broken = 0
     for link in verify_event_chains():
         broken += 1
         click.echo(f"BROKEN {link.reference_code} event {link.seq}: {link.problem}")
     if broken:
-        raise click.ClickException(f"{broken} case(s) with a broken event chain")
-    click.echo("event log verified: every chain is intact")
+        raise click.ClickException(f"{broken} broken link(s) in the event log")
+    click.echo("event log verified: every chain is intact and anchored")
+
+
+@intake_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="List what would be anonymised; change nothing.")
+@click.option("--limit", default=1000, show_default=True)
+def retention_command(dry_run: bool, limit: int) -> None:
+    """Anonymise the personal data of items that ended more than RETENTION_YEARS ago and
+    delete their attachments (the worker does this a batch per round)."""
+    from intake.cases.retention import anonymise_due, due_for_anonymisation, retention_cutoff
+
+    now = clock.now()
+    if dry_run:
+        due = due_for_anonymisation(now, limit=limit)
+        click.echo(f"ended before {retention_cutoff(now):%Y-%m-%d}: {len(due)} item(s)")
+        for case in due:
+            click.echo(f"  {case.reference_code}  ended {case.closed_at:%Y-%m-%d}")
+        return
+    report = _run(lambda: anonymise_due(now, limit=limit))
+    click.echo(report.summary())
 
 
 @intake_cli.command("tick")

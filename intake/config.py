@@ -51,6 +51,9 @@ class Defaults:
     MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
     MAX_CONTENT_LENGTH = 5 * 10 * 1024 * 1024 + 1024 * 1024
     UPLOAD_DIR = None  # default: <instance>/uploads, outside the web root
+    # Retention (DOMAIN §6): personal data of items that ended this many years ago is
+    # anonymised by the worker and their attachments deleted.
+    RETENTION_YEARS = 5
 
     # Mail: written to the outbox, delivered by `flask intake send-mail` / `worker`.
     MAIL_SERVER = "127.0.0.1"

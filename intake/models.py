@@ -1,6 +1,8 @@
 """Every model, imported in one place so that the metadata is complete wherever it is used."""
 
 from intake.accounts.models import Role, User
+from intake.audit.models import AuditEntry
+from intake.cases.anchors import AuditCheckpoint, CaseAnchor, EventErasure
 from intake.cases.models import (
     Attachment,
     Case,
@@ -28,6 +30,10 @@ from intake.reports.models import (
 )
 
 __all__ = [
+    "AuditCheckpoint",
+    "AuditEntry",
+    "CaseAnchor",
+    "EventErasure",
     "Attachment",
     "BacklogSnapshot",
     "CalendarOverride",

@@ -11,12 +11,15 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake import clock
+from intake.cases.anchors import AuditCheckpoint, take_checkpoint
+from intake.cases.retention import anonymise_due
 from intake.cases.tick import TickReport, run_case_tick
 from intake.core.calendar import local_date
 from intake.extensions import db
@@ -34,8 +37,35 @@ def run_tick(now: datetime, *, batch_size: int = 2000) -> TickReport:
     report.rolled_up = roll_up_entries()
     db.session.commit()
     report = run_case_tick(now, report, batch_size=batch_size)
+    _keep_the_audit_trail(now, report)
     _record_heartbeat(started_at, time.monotonic() - started)
     return report
+
+
+#: How often the worker seals a checkpoint of the event log (intake.cases.anchors).
+CHECKPOINT_EVERY = timedelta(hours=1)
+
+
+def _keep_the_audit_trail(now: datetime, report: TickReport) -> None:
+    """Retention (a batch of items past the period, anonymised) and the hourly checkpoint of
+    the event log, in one transaction after the cases' round."""
+    report.anonymised = len(anonymise_due(now).anonymised)
+    last = db.session.scalar(sa.select(sa.func.max(AuditCheckpoint.taken_at)))
+    if last is None or now - last >= CHECKPOINT_EVERY:
+        checkpoint = take_checkpoint(now)
+        if checkpoint is not None:
+            report.checkpoint = True
+            db.session.flush()
+            # Also outside the database: a copy of the seal in the log lets an operator tell
+            # that the newest checkpoints themselves were not removed.
+            log.info(
+                "audit_checkpoint id=%s max_event_id=%s events=%s mac=%s",
+                checkpoint.id, checkpoint.max_event_id, checkpoint.event_count, checkpoint.mac,
+            )  # fmt: skip
+    try:
+        db.session.commit()
+    except IntegrityError:  # another worker sealed the checkpoint a moment ago
+        db.session.rollback()
 
 
 def _take_backlog_snapshot(now: datetime) -> bool:

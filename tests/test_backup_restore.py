@@ -71,6 +71,9 @@ class Place:
         return {
             **os.environ,
             "INTAKE_ENV_NAME": "development",
+            # The operator restores with the service's own secret key: access keys and the
+            # event log's anchors are sealed with it.
+            "INTAKE_SECRET_KEY": SECRET_KEY,
             "INTAKE_SQLALCHEMY_DATABASE_URI": self.url,
             "INTAKE_UPLOAD_DIR": str(self.uploads),
             "INTAKE_INSTANCE_PATH": str(self.instance),
@@ -80,7 +83,7 @@ class Place:
         return create_app(
             {
                 "TESTING": True,
-                "SECRET_KEY": "test-secret-key",
+                "SECRET_KEY": SECRET_KEY,
                 "SQLALCHEMY_DATABASE_URI": self.url,
                 "UPLOAD_DIR": str(self.uploads),
             }
@@ -88,6 +91,9 @@ class Place:
 
     def target(self) -> backup_script.Target:
         return backup_script.Target(sa.engine.make_url(psycopg_url(self.url)), self.uploads)
+
+
+SECRET_KEY = "test-secret-key"
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from intake.accounts.models import User
+from intake.cases.anchors import move_anchor
 from intake.cases.models import Case, CaseEvent
 from intake.core.states import EventKind, State
 from intake.extensions import db
@@ -70,6 +71,7 @@ def record_event(
     )
     event.hash = event_hash(event)
     db.session.add(event)
+    move_anchor(case.id, seq, event.hash)
     log.info(
         "case_event kind=%s case_id=%s seq=%s actor=%s from=%s to=%s unit_id=%s reason=%s",
         event.kind, case.id, seq, event.actor_id or event.actor_label, from_state or "-",

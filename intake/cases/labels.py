@@ -103,6 +103,7 @@ EVENT_LABELS = {
     "reopen": _l("Xem xét lại theo đề nghị của người gửi"),
     "close": _l("Đóng hồ sơ"),
     "info_overdue": _l("Người gửi chưa bổ sung quá thời hạn"),
+    "anonymised": _l("Dữ liệu cá nhân đã được ẩn danh (hết thời hạn lưu trữ)"),
     "request_extension": _l("Đề nghị gia hạn"),
     "decide_extension": _l("Quyết định gia hạn"),
     "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),

@@ -60,6 +60,8 @@ class TickReport:
     flagged: int = 0
     snapshot: bool = False
     rolled_up: int = 0
+    anonymised: int = 0
+    checkpoint: bool = False
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
@@ -67,7 +69,8 @@ class TickReport:
             f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
             f"closed {self.closed}; flagged {self.flagged}; "
             f"backlog snapshot {'taken' if self.snapshot else 'none'}; "
-            f"report entries counted {self.rolled_up}"
+            f"report entries counted {self.rolled_up}; anonymised {self.anonymised}; "
+            f"audit checkpoint {'taken' if self.checkpoint else 'none'}"
         )
 
 

@@ -124,6 +124,8 @@ class EventKind(enum.StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     DUE_DATE_CHANGED = "due_date_changed"
     INFO_OVERDUE = "info_overdue"
+    # Retention: the personal data of an item that ended years ago was anonymised.
+    ANONYMISED = "anonymised"
 
     @classmethod
     def of(cls, action: Action) -> EventKind:

@@ -28,6 +28,7 @@ from werkzeug.security import generate_password_hash
 
 from intake.accounts.models import Role, User
 from intake.cases import clocks
+from intake.cases.anchors import CaseAnchor, anchor_values
 from intake.cases.models import (
     Case,
     CaseEvent,
@@ -258,6 +259,12 @@ def _write_batch(stories: list[Story], gen: _Generator, report: BulkReport) -> N
     events = [e for s in stories for e in s.events]
     entries = [e for s in stories for e in s.entries]
     db.session.execute(sa.insert(CaseEvent.__table__), events)
+    anchors = [
+        anchor_values(s.case["id"], s.events[-1]["seq"], s.events[-1]["hash"])
+        for s in stories
+        if s.events
+    ]
+    db.session.execute(sa.insert(CaseAnchor.__table__), anchors)
     db.session.execute(sa.insert(ReportEntry.__table__), entries)
     report.events += len(events)
     report.entries += len(entries)

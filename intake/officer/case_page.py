@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake import clock
+from intake.audit.recording import record_personal_data_view
 from intake.cases import operations as ops
 from intake.cases import permissions as perms
 from intake.cases import queries
@@ -74,7 +75,16 @@ def load_case(case_id: int) -> Case:
 
 @bp.get("/cases/<id:case_id>")
 def case_detail(case_id: int):
-    return render_case_page(load_case(case_id))
+    case = load_case(case_id)
+    _record_view(case, "case_page")
+    return render_case_page(case)
+
+
+def _record_view(case: Case, detail: str, label: str = "") -> None:
+    """The processing log's line for what this officer is about to see (Decree 13/2023);
+    nothing personal is shown when it cannot be written."""
+    if not perform(lambda: record_personal_data_view(case, detail, label=label)).ok:
+        abort(503)
 
 
 def render_case_page(case: Case, status: int = 200, **bound_forms):
@@ -204,6 +214,7 @@ def attachment(attachment_id: int):
     path = Path(current_app.config["UPLOAD_DIR"]) / item.storage_key
     if not path.is_file():
         abort(404)
+    _record_view(item.case, "attachment", f"{item.case.reference_code} {item.original_name}")
     return send_file(
         path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name
     )
