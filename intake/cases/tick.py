@@ -107,9 +107,18 @@ def _claim_reminders(level: ReminderLevel, now: datetime, claim: str) -> int:
     already = sa.select(ClockReminder.id).where(
         ClockReminder.clock_id == CaseClock.id, ClockReminder.level == str(level)
     )
+    # A clock already past a higher level (a letter recorded late, a worker stopped for days)
+    # gets only the highest level it has reached, once (DOMAIN §4), not every level at once.
+    levels = list(LEVEL_COLUMNS)
+    not_past_higher = [
+        sa.or_(higher.is_(None), higher > now)
+        for higher in (LEVEL_COLUMNS[h] for h in levels[levels.index(level) + 1 :])
+    ]
     due = sa.select(
         CaseClock.id, sa.literal(str(level)), sa.literal(now, UTCDateTime), sa.literal(claim)
-    ).where(CaseClock.status == ClockStatus.RUNNING, column <= now, ~already.exists())
+    ).where(
+        CaseClock.status == ClockStatus.RUNNING, column <= now, ~already.exists(), *not_past_higher
+    )
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(ClockReminder)

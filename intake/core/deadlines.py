@@ -83,3 +83,14 @@ CLOCK_CHANGES: dict[Action, ClockChange] = {
     Action.CLOSE: ClockChange(),
     Action.WITHDRAW: ClockChange(stop=_ALL_STEPS),
 }
+
+
+#: Art. 9.1d: an item outside the province's competence is transferred within 5 working days of
+#: receipt. The triage clock is that bound, so no policy may make it longer (DOMAIN §4).
+TRANSFER_OUT_MAX_WORKING_DAYS = 5
+
+#: DOMAIN §4's reminder schedule, the default of every step's policy: the unit at 50 % and 80 %
+#: of the time, the unit lead on the due day, the supervisors two working days after it.
+DEFAULT_REMIND_HALF_PERCENT = 50
+DEFAULT_REMIND_LATE_PERCENT = 80
+DEFAULT_ESCALATION_WORKING_DAYS = 2
