@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.accounts.models import Role, User
 from intake.cases import operations as ops
+from intake.cases.deferral import remind_deferred
 from intake.cases.events import record_event
 from intake.cases.labels import STEP_LABELS
 from intake.cases.models import Case, CaseClock, ClockReminder, ClockStatus
@@ -60,6 +61,7 @@ class TickReport:
     flagged: int = 0
     snapshot: bool = False
     rolled_up: int = 0
+    deferred_reviews: int = 0
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
@@ -67,7 +69,8 @@ class TickReport:
             f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
             f"closed {self.closed}; flagged {self.flagged}; "
             f"backlog snapshot {'taken' if self.snapshot else 'none'}; "
-            f"report entries counted {self.rolled_up}"
+            f"report entries counted {self.rolled_up}; "
+            f"deferred items to review {self.deferred_reviews}"
         )
 
 
@@ -80,6 +83,8 @@ def run_case_tick(now: datetime, report: TickReport, *, batch_size: int = 2000) 
     _send_digests(now, calendar, report, book)
     _close_answered(now, calendar, batch_size, report)
     _flag_silent_citizens(now, calendar, batch_size, report)
+    report.deferred_reviews = remind_deferred(now, calendar)
+    db.session.commit()
     return report
 
 

@@ -86,3 +86,30 @@ def test_a_letter_recorded_late_gets_only_the_highest_reminder_reached(staff, no
     ).all()
     assert levels and set(levels) == {"escalation"}
     assert run_tick(now + timedelta(minutes=5)).reminders == {}
+
+
+def test_deferred_items_are_reviewed_and_come_back_with_an_overall_due_date(staff, now):
+    case = advance(submit(now), State.DEFERRED, staff, now)
+    db.session.commit()
+    assert case.overall_due_at is None  # no clock runs while kept for study
+
+    def review_mails():
+        return db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.template == "unit_deferred_review")
+        ).all()
+
+    run_tick(now + timedelta(days=20))
+    assert review_mails() == []  # fewer than 30 working days
+    run_tick(now + timedelta(days=45))
+    run_tick(now + timedelta(days=45, minutes=5))  # again: once per period
+    [mail] = review_mails()
+    assert mail.recipient == staff.lead_unit.email and case.reference_code in mail.body_text
+    run_tick(now + timedelta(days=90))
+    assert len(review_mails()) == 2  # the next period
+
+    resumed_at = now + timedelta(days=100)
+    ops.resume_case(case, actor=staff.handler, now=resumed_at, expected_version=None)
+    db.session.commit()
+    overall = [c for c in case.clocks if c.step.value == "overall" and c.status.value == "running"]
+    assert len(overall) == 1 and overall[0].started_at == resumed_at
+    assert case.overall_due_at == overall[0].due_at
