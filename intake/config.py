@@ -88,6 +88,8 @@ class Defaults:
     MAX_RECONSIDERATIONS = 1
     # Items waiting for the citizen's information longer than this are flagged.
     NEEDS_INFO_WINDOW_WORKING_DAYS = 10
+    # Items kept for further study: the lead unit is reminded to review them this often.
+    DEFERRED_REVIEW_WORKING_DAYS = 30
     # The daily digest to each unit goes out with the first tick after this local hour.
     DIGEST_HOUR = 7
     # Items returned by units more often than this are flagged for the intake office.

@@ -292,9 +292,26 @@ class StepPolicyForm(BaseForm):
 
     normal_days = _days(_l("Mức thường (ngày làm việc)"))
     urgent_days = _days(_l("Mức khẩn (ngày làm việc)"))
+    # The reminder schedule (DOMAIN §4): checked by the operation, which names the field.
+    remind_half_percent = WholeNumberField(
+        _l("Nhắc đơn vị lần đầu khi đã dùng (% thời hạn)"), validators=[InputRequired(REQUIRED)]
+    )
+    remind_late_percent = WholeNumberField(
+        _l("Nhắc đơn vị lần hai khi đã dùng (% thời hạn)"), validators=[InputRequired(REQUIRED)]
+    )
+    escalation_working_days = WholeNumberField(
+        _l("Báo người giám sát sau hạn (ngày làm việc)"), validators=[InputRequired(REQUIRED)]
+    )
 
     def working_days(self) -> dict[Priority, int]:
         return {Priority.NORMAL: self.normal_days.data, Priority.URGENT: self.urgent_days.data}
+
+    def reminders(self) -> tuple[int | None, int | None, int | None]:
+        return (
+            self.remind_half_percent.data,
+            self.remind_late_percent.data,
+            self.escalation_working_days.data,
+        )
 
     def extensions(self) -> dict[Priority, tuple[int, int]] | None:
         return None

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from intake.accounts.models import Role, User
 from intake.cases.operations import recompute_due_dates
-from intake.core.deadlines import Priority, Step
+from intake.core.deadlines import TRANSFER_OUT_MAX_WORKING_DAYS, Priority, Step
 from intake.core.errors import InvalidInput  # noqa: F401 — raised as ops.InvalidInput
 from intake.core.text import fold, nfc
 from intake.extensions import db
@@ -37,6 +37,8 @@ MIN_PASSWORD_LENGTH = 10
 
 # Bounds the forms also state; the database itself only checks working_days (1..365).
 MAX_WORKING_DAYS = 365
+#: (first reminder %, second reminder %, escalation working days after the due date).
+ReminderSchedule = tuple[int | None, int | None, int | None]
 MAX_EXTENSIONS = 10
 MAX_EXTENSION_WORKING_DAYS = 60  # what a handler's extension request form accepts
 CALENDAR_YEARS = range(2000, 2101)
@@ -296,15 +298,18 @@ def save_province_policies(
     *,
     working_days: Mapping[Priority, int | None],
     extensions: Mapping[Priority, tuple[int | None, int | None]] | None = None,
+    reminders: ReminderSchedule | None = None,
 ) -> list[DeadlinePolicy]:
     """The province-wide lengths of one step, one per priority (``field_id`` null). A row the
     seed did not create is created. ``extensions`` (how many, how many working days each) only
     for the handling step. Clocks already running keep the due date they were given."""
     for priority in Priority:
-        _check_days(working_days.get(priority), f"{priority.value}_days")
+        _check_days(working_days.get(priority), f"{priority.value}_days", step)
         if extensions is not None:
             count, days = extensions.get(priority, (None, None))
             _check_extensions(count, days, prefix=f"{priority.value}_")
+    if reminders is not None:
+        _check_reminders(reminders)
     saved = []
     for priority in Priority:
         policy = province_policy(step, priority)
@@ -314,6 +319,12 @@ def save_province_policies(
         policy.working_days = working_days[priority]
         if extensions is not None and step is Step.HANDLING:
             policy.max_extensions, policy.max_extension_working_days = extensions[priority]
+        if reminders is not None:
+            (
+                policy.remind_half_percent,
+                policy.remind_late_percent,
+                policy.escalation_working_days,
+            ) = reminders
         saved.append(policy)
     db.session.flush()
     return saved
@@ -348,7 +359,7 @@ def save_policy_override(
     extension limits are kept only for the handling step, the one they apply to."""
     if field_id is None or db.session.get(Field, field_id) is None:
         raise InvalidInput("field_id", _l("Vui lòng chọn lĩnh vực."))
-    _check_days(working_days, "working_days")
+    _check_days(working_days, "working_days", step)
     if step is Step.HANDLING:
         _check_extensions(max_extensions, max_extension_working_days, prefix="")
     taken = sa.select(DeadlinePolicy.id).where(
@@ -386,11 +397,33 @@ def delete_policy_override(policy: DeadlinePolicy) -> None:
     db.session.flush()
 
 
-def _check_days(value: int | None, field: str) -> None:
+def _check_days(value: int | None, field: str, step: Step | None = None) -> None:
     if value is None or not 1 <= value <= MAX_WORKING_DAYS:
         raise InvalidInput(
             field, _l("Nhập số ngày làm việc từ 1 đến %(max)d.", max=MAX_WORKING_DAYS)
         )
+    if step is Step.TRIAGE and value > TRANSFER_OUT_MAX_WORKING_DAYS:
+        raise InvalidInput(
+            field,
+            _l(
+                "Thời hạn phân loại không quá %(max)d ngày làm việc: đó là hạn tối đa để chuyển "
+                "cơ quan có thẩm quyền (Điều 9.1d Nghị định 20/2008/NĐ-CP).",
+                max=TRANSFER_OUT_MAX_WORKING_DAYS,
+            ),
+        )
+
+
+def _check_reminders(reminders: ReminderSchedule) -> None:
+    half, late, escalation = reminders
+    if half is None or not 1 <= half <= 98:
+        raise InvalidInput("remind_half_percent", _l("Nhập một tỷ lệ từ 1 đến 98 (%)."))
+    if late is None or not half < late <= 99:
+        raise InvalidInput(
+            "remind_late_percent",
+            _l("Nhập một tỷ lệ lớn hơn lần nhắc thứ nhất và không quá 99 (%)."),
+        )
+    if escalation is None or not 1 <= escalation <= 30:
+        raise InvalidInput("escalation_working_days", _l("Nhập số ngày làm việc từ 1 đến 30."))
 
 
 def _check_extensions(count: int | None, days: int | None, *, prefix: str) -> None:

@@ -35,7 +35,13 @@ def policy_step(step: str):
         abort(404)
     row = queries.province_step(Step(step))
     normal, urgent = row.cells[Priority.NORMAL], row.cells[Priority.URGENT]
-    values = {"normal_days": normal.working_days, "urgent_days": urgent.working_days}
+    values = {
+        "normal_days": normal.working_days,
+        "urgent_days": urgent.working_days,
+        "remind_half_percent": normal.reminders.half_percent,
+        "remind_late_percent": normal.reminders.late_percent,
+        "escalation_working_days": normal.reminders.escalation_working_days,
+    }
     if row.step is Step.HANDLING:
         form = forms.HandlingPolicyForm(
             **values,
@@ -49,7 +55,10 @@ def policy_step(step: str):
 
     def run() -> Step:
         ops.save_province_policies(
-            row.step, working_days=form.working_days(), extensions=form.extensions()
+            row.step,
+            working_days=form.working_days(),
+            extensions=form.extensions(),
+            reminders=form.reminders(),
         )
         return row.step
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from intake.accounts.models import Role, User
+from intake.core.clocks import DEFAULT_SCHEDULE, ReminderSchedule
 from intake.core.deadlines import Priority, Step, default_working_days
 from intake.core.text import fold
 from intake.extensions import db
@@ -167,6 +168,7 @@ class PolicyCell:
     max_extensions: int
     max_extension_working_days: int
     configured: bool
+    reminders: ReminderSchedule = DEFAULT_SCHEDULE
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,11 @@ def province_policies() -> list[StepPolicies]:
                     policy.max_extensions,
                     policy.max_extension_working_days,
                     configured=True,
+                    reminders=ReminderSchedule(
+                        policy.remind_half_percent,
+                        policy.remind_late_percent,
+                        policy.escalation_working_days,
+                    ),
                 )
                 if policy is not None
                 else PolicyCell(default_working_days(step, priority), 1, 10, configured=False)

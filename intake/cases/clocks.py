@@ -20,11 +20,18 @@ from intake.cases.models import (
     ExtensionStatus,
 )
 from intake.core.calendar import WorkingCalendar, local_date
-from intake.core.clocks import ReminderLevel, clock_times, is_on_time, paused_working_days
+from intake.core.clocks import (
+    DEFAULT_SCHEDULE,
+    ReminderLevel,
+    ReminderSchedule,
+    clock_times,
+    is_on_time,
+    paused_working_days,
+)
 from intake.core.deadlines import Step
 from intake.extensions import db
 from intake.org.models import Unit
-from intake.org.policies import working_days_for
+from intake.org.policies import reminder_schedule_for, working_days_for
 
 ACTIVE = ACTIVE_CLOCK_STATUSES
 #: The step clocks (all but the overall clock and cooperation requests' own clocks).
@@ -42,6 +49,9 @@ def start_clock(
     started_at: datetime | None = None,
 ) -> CaseClock:
     started_at = started_at or now
+    # Read before the new clock exists: a query would flush it half-built.
+    schedule = reminder_schedule_for(step, case.priority)
+    working_days = working_days_for(step, case.priority, case.field_id)
     clock = CaseClock(
         case=case,
         step=step,
@@ -50,9 +60,12 @@ def start_clock(
         status=ClockStatus.RUNNING,
         started_at=started_at,
         started_on=local_date(started_at),
-        working_days=working_days_for(step, case.priority, case.field_id),
+        working_days=working_days,
         paused_working_days=0,
         extension_working_days=0,
+        remind_half_percent=schedule.half_percent,
+        remind_late_percent=schedule.late_percent,
+        escalation_working_days=schedule.escalation_working_days,
     )
     apply_times(clock, calendar)
     db.session.add(clock)
@@ -68,6 +81,7 @@ def apply_times(clock: CaseClock, calendar: WorkingCalendar) -> bool:
         clock.working_days,
         clock.paused_working_days,
         clock.extension_working_days,
+        schedule_of(clock),
     )
     moved = clock.due_at is not None and clock.due_at != times.due_at
     clock.due_at = times.due_at
@@ -76,6 +90,16 @@ def apply_times(clock: CaseClock, calendar: WorkingCalendar) -> bool:
     clock.remind_due_at = times.reminders[ReminderLevel.DUE]
     clock.escalate_at = times.reminders[ReminderLevel.ESCALATION]
     return moved
+
+
+def schedule_of(clock: CaseClock) -> ReminderSchedule:
+    """The clock's own reminder schedule; DOMAIN's defaults for clocks started before it was
+    policy data."""
+    if clock.remind_half_percent is None:
+        return DEFAULT_SCHEDULE
+    return ReminderSchedule(
+        clock.remind_half_percent, clock.remind_late_percent, clock.escalation_working_days
+    )
 
 
 def reapply_policy(case: Case, steps, *, calendar: WorkingCalendar) -> None:

@@ -117,13 +117,15 @@ REJECT_REASON_LABELS = {
     RejectReason.DUPLICATE: _l("Trùng với phản ánh, kiến nghị đã gửi"),
     RejectReason.ABUSIVE_OR_SPAM: _l("Nội dung không phù hợp hoặc quấy rối"),
     RejectReason.NO_REPLY_TO_INFO_REQUEST: _l("Không bổ sung thông tin khi được đề nghị"),
+    RejectReason.LEGAL_NORMATIVE_DOCUMENT: _l("Góp ý văn bản quy phạm pháp luật"),
 }
 
 # What the citizen is told; the officer may edit it before sending.
 REJECT_REASON_TEMPLATES = {
     RejectReason.MISSING_REQUIRED_INFO: _l(
         "Phản ánh, kiến nghị chưa có đủ thông tin theo Điều 7 Nghị định 20/2008/NĐ-CP (họ tên, "
-        "địa chỉ, số điện thoại và nội dung rõ ràng). Bạn có thể gửi lại với đầy đủ thông tin."
+        "địa chỉ, số điện thoại hoặc địa chỉ nhận thư và nội dung rõ ràng). Bạn có thể gửi lại "
+        "với đầy đủ thông tin."
     ),
     RejectReason.NOT_VIETNAMESE: _l(
         "Phản ánh, kiến nghị cần được trình bày bằng tiếng Việt. Bạn có thể gửi lại bằng tiếng "
@@ -148,6 +150,11 @@ REJECT_REASON_TEMPLATES = {
     RejectReason.NO_REPLY_TO_INFO_REQUEST: _l(
         "Cơ quan đã đề nghị bổ sung thông tin nhưng chưa nhận được phản hồi trong thời hạn, nên "
         "không thể tiếp tục xử lý. Bạn có thể gửi lại với đầy đủ thông tin."
+    ),
+    RejectReason.LEGAL_NORMATIVE_DOCUMENT: _l(
+        "Nội dung bạn gửi là góp ý về văn bản quy phạm pháp luật (luật, nghị định, thông tư…). "
+        "Từ năm 2025, ý kiến về văn bản quy phạm pháp luật được tiếp nhận qua chức năng góp ý "
+        "của Cổng Pháp luật quốc gia (phapluat.gov.vn). Vui lòng gửi ý kiến của bạn tại đó."
     ),
 }
 

@@ -299,6 +299,10 @@ class CaseClock(db.Model):
     working_days: Mapped[int]
     paused_working_days: Mapped[int] = mapped_column(default=0)
     extension_working_days: Mapped[int] = mapped_column(default=0)
+    # The reminder schedule of the policy when the clock started (null: DOMAIN's defaults).
+    remind_half_percent: Mapped[int | None]
+    remind_late_percent: Mapped[int | None]
+    escalation_working_days: Mapped[int | None]
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     remind_half_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from intake.accounts.models import Role, User
 from intake.cases import operations as ops
+from intake.cases.deferral import remind_deferred
 from intake.cases.events import record_event
 from intake.cases.labels import STEP_LABELS
 from intake.cases.models import Case, CaseClock, ClockReminder, ClockStatus
@@ -62,6 +63,7 @@ class TickReport:
     rolled_up: int = 0
     anonymised: int = 0
     checkpoint: bool = False
+    deferred_reviews: int = 0
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
@@ -69,7 +71,8 @@ class TickReport:
             f"reminders: {sent}; e-mails {self.messages}; digests {self.digests}; "
             f"closed {self.closed}; flagged {self.flagged}; "
             f"backlog snapshot {'taken' if self.snapshot else 'none'}; "
-            f"report entries counted {self.rolled_up}; anonymised {self.anonymised}; "
+            f"report entries counted {self.rolled_up}; "
+            f"deferred items to review {self.deferred_reviews}; anonymised {self.anonymised}; "
             f"audit checkpoint {'taken' if self.checkpoint else 'none'}"
         )
 
@@ -83,6 +86,8 @@ def run_case_tick(now: datetime, report: TickReport, *, batch_size: int = 2000) 
     _send_digests(now, calendar, report, book)
     _close_answered(now, calendar, batch_size, report)
     _flag_silent_citizens(now, calendar, batch_size, report)
+    report.deferred_reviews = remind_deferred(now, calendar)
+    db.session.commit()
     return report
 
 
@@ -110,9 +115,18 @@ def _claim_reminders(level: ReminderLevel, now: datetime, claim: str) -> int:
     already = sa.select(ClockReminder.id).where(
         ClockReminder.clock_id == CaseClock.id, ClockReminder.level == str(level)
     )
+    # A clock already past a higher level (a letter recorded late, a worker stopped for days)
+    # gets only the highest level it has reached, once (DOMAIN §4), not every level at once.
+    levels = list(LEVEL_COLUMNS)
+    not_past_higher = [
+        sa.or_(higher.is_(None), higher > now)
+        for higher in (LEVEL_COLUMNS[h] for h in levels[levels.index(level) + 1 :])
+    ]
     due = sa.select(
         CaseClock.id, sa.literal(str(level)), sa.literal(now, UTCDateTime), sa.literal(claim)
-    ).where(CaseClock.status == ClockStatus.RUNNING, column <= now, ~already.exists())
+    ).where(
+        CaseClock.status == ClockStatus.RUNNING, column <= now, ~already.exists(), *not_past_higher
+    )
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(ClockReminder)

@@ -14,18 +14,37 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from intake.core.calendar import WorkingCalendar, end_of_local_day, local_date
+from intake.core.deadlines import (
+    DEFAULT_ESCALATION_WORKING_DAYS,
+    DEFAULT_REMIND_HALF_PERCENT,
+    DEFAULT_REMIND_LATE_PERCENT,
+)
 
 
 class ReminderLevel(enum.StrEnum):
-    HALF = "half"  # 50 % of the time used: remind the responsible unit
+    HALF = "half"  # 50 % of the time used (by default): remind the responsible unit
     LATE = "late"  # 80 %: remind the unit again
     DUE = "due"  # the last day: tell the unit lead
     ESCALATION = "escalation"  # two working days past due: tell the supervisors
 
 
-#: Share of the allowed working days after which each early reminder falls due.
-REMINDER_SHARES = {ReminderLevel.HALF: 0.5, ReminderLevel.LATE: 0.8}
-ESCALATION_WORKING_DAYS = 2
+@dataclass(frozen=True)
+class ReminderSchedule:
+    """When the reminders fall (DOMAIN §4): percentages of the allowed working days for the two
+    early ones, and working days after the due date for the escalation. Policy data."""
+
+    half_percent: int = DEFAULT_REMIND_HALF_PERCENT
+    late_percent: int = DEFAULT_REMIND_LATE_PERCENT
+    escalation_working_days: int = DEFAULT_ESCALATION_WORKING_DAYS
+
+    def shares(self) -> dict[ReminderLevel, float]:
+        return {
+            ReminderLevel.HALF: self.half_percent / 100,
+            ReminderLevel.LATE: self.late_percent / 100,
+        }
+
+
+DEFAULT_SCHEDULE = ReminderSchedule()
 
 
 @dataclass(frozen=True)
@@ -40,6 +59,7 @@ def clock_times(
     working_days: int,
     paused_working_days: int = 0,
     extension_working_days: int = 0,
+    schedule: ReminderSchedule = DEFAULT_SCHEDULE,
 ) -> ClockTimes:
     """When the clock runs out and when each reminder is due.
 
@@ -51,7 +71,7 @@ def clock_times(
     last_day = calendar.add_working_days(started_on, total)
     due_at = end_of_local_day(last_day)
     reminders: dict[ReminderLevel, datetime] = {}
-    for level, share in REMINDER_SHARES.items():
+    for level, share in schedule.shares().items():
         elapsed = math.floor(working_days * share) + paused_working_days
         if 0 < elapsed - paused_working_days < working_days:
             at = end_of_local_day(calendar.add_working_days(started_on, elapsed))
@@ -59,7 +79,7 @@ def clock_times(
                 reminders[level] = at
     reminders[ReminderLevel.DUE] = end_of_local_day(last_day - timedelta(days=1))
     reminders[ReminderLevel.ESCALATION] = end_of_local_day(
-        calendar.add_working_days(last_day, ESCALATION_WORKING_DAYS)
+        calendar.add_working_days(last_day, schedule.escalation_working_days)
     )
     return ClockTimes(due_at, reminders)
 

@@ -53,7 +53,7 @@ class ClockChange:
 
     end: frozenset[Step] = frozenset()
     stop: frozenset[Step] = frozenset()
-    start: Step | None = None
+    start: tuple[Step, ...] = ()
     pause: bool = False
     resume: bool = False
 
@@ -61,25 +61,38 @@ class ClockChange:
 _ALL_STEPS = frozenset(Step)
 
 CLOCK_CHANGES: dict[Action, ClockChange] = {
-    Action.ASSIGN: ClockChange(end=frozenset({Step.TRIAGE}), start=Step.ACCEPTANCE),
+    Action.ASSIGN: ClockChange(end=frozenset({Step.TRIAGE}), start=(Step.ACCEPTANCE,)),
     Action.REJECT: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
     Action.MARK_DUPLICATE: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
     Action.TRANSFER_OUT: ClockChange(end=frozenset({Step.TRIAGE, Step.OVERALL})),
     Action.REQUEST_INFO: ClockChange(pause=True),
     Action.PROVIDE_INFO: ClockChange(resume=True),
-    Action.ACCEPT: ClockChange(end=frozenset({Step.ACCEPTANCE}), start=Step.HANDLING),
+    Action.ACCEPT: ClockChange(end=frozenset({Step.ACCEPTANCE}), start=(Step.HANDLING,)),
     # The acceptance step ends (the unit decided, in time or not); handling never finished.
     Action.RETURN_TO_INTAKE: ClockChange(
-        end=frozenset({Step.ACCEPTANCE}), stop=frozenset({Step.HANDLING}), start=Step.TRIAGE
+        end=frozenset({Step.ACCEPTANCE}), stop=frozenset({Step.HANDLING}), start=(Step.TRIAGE,)
     ),
     # Kept for study: no clock runs, and the item is reported apart, never as overdue.
     Action.DEFER: ClockChange(stop=frozenset({Step.HANDLING, Step.OVERALL, Step.COOPERATION})),
-    Action.RESUME: ClockChange(start=Step.HANDLING),
-    Action.SUBMIT_ANSWER: ClockChange(end=frozenset({Step.HANDLING}), start=Step.REVIEW),
-    Action.RETURN_FOR_REWORK: ClockChange(end=frozenset({Step.REVIEW}), start=Step.HANDLING),
+    # Back from study: the handling and overall clocks start afresh with the policy's lengths
+    # (DOMAIN §4); the deferral is reported as its own figure, never as lateness.
+    Action.RESUME: ClockChange(start=(Step.HANDLING, Step.OVERALL)),
+    Action.SUBMIT_ANSWER: ClockChange(end=frozenset({Step.HANDLING}), start=(Step.REVIEW,)),
+    Action.RETURN_FOR_REWORK: ClockChange(end=frozenset({Step.REVIEW}), start=(Step.HANDLING,)),
     Action.PUBLISH_ANSWER: ClockChange(end=frozenset({Step.REVIEW, Step.OVERALL})),
     # A reconsideration gets a new handling clock; the overall verdict stays as it was.
-    Action.REOPEN: ClockChange(start=Step.HANDLING),
+    Action.REOPEN: ClockChange(start=(Step.HANDLING,)),
     Action.CLOSE: ClockChange(),
     Action.WITHDRAW: ClockChange(stop=_ALL_STEPS),
 }
+
+
+#: Art. 9.1d: an item outside the province's competence is transferred within 5 working days of
+#: receipt. The triage clock is that bound, so no policy may make it longer (DOMAIN §4).
+TRANSFER_OUT_MAX_WORKING_DAYS = 5
+
+#: DOMAIN §4's reminder schedule, the default of every step's policy: the unit at 50 % and 80 %
+#: of the time, the unit lead on the due day, the supervisors two working days after it.
+DEFAULT_REMIND_HALF_PERCENT = 50
+DEFAULT_REMIND_LATE_PERCENT = 80
+DEFAULT_ESCALATION_WORKING_DAYS = 2

@@ -14,15 +14,19 @@ class RejectReason(enum.StrEnum):
     DUPLICATE = "duplicate"
     ABUSIVE_OR_SPAM = "abusive_or_spam"
     NO_REPLY_TO_INFO_REQUEST = "no_reply_to_info_request"
+    # Feedback on a law, decree or circular itself: since 2025 the national legal portal has
+    # its own feedback channel (DOMAIN §2, §3).
+    LEGAL_NORMATIVE_DOCUMENT = "legal_normative_document"
 
 
-#: Reasons an officer picks in the rejection form; the other two come from dedicated actions
-#: (marking a duplicate) or from the deadline worker (no reply within the window).
+#: Reasons an officer picks in the rejection form; "duplicate" comes from its own action, which
+#: links the original. "No reply" applies once the worker has flagged the request as run out.
 MANUAL_REJECT_REASONS = (
     RejectReason.MISSING_REQUIRED_INFO,
     RejectReason.NOT_VIETNAMESE,
     RejectReason.COMPLAINT_OR_DENUNCIATION,
     RejectReason.NOT_ABOUT_ADMINISTRATIVE_REGULATIONS,
+    RejectReason.LEGAL_NORMATIVE_DOCUMENT,
     RejectReason.ABUSIVE_OR_SPAM,
     RejectReason.NO_REPLY_TO_INFO_REQUEST,
 )

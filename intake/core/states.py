@@ -61,6 +61,9 @@ FINAL_STATES = frozenset({State.CLOSED, State.REJECTED, State.TRANSFERRED_OUT, S
 ENDED_AT_TRIAGE_STATES = frozenset({State.REJECTED, State.TRANSFERRED_OUT})
 #: The answer has been given (it may still be rated or reconsidered).
 ANSWERED_STATES = frozenset({State.ANSWERED, State.CLOSED})
+#: A rating of 4 or 5 of 5 is "satisfied": it closes the item (DOMAIN §3), and the reports count
+#: the share of such ratings. 1–3 keeps reconsideration open until the window ends.
+SATISFIED_SCORES = frozenset({4, 5})
 #: Clocks do not run: paused while waiting for the citizen, stopped while kept for study.
 CLOCK_PAUSED_STATES = frozenset({State.NEEDS_INFO})
 CLOCK_STOPPED_STATES = frozenset({State.DEFERRED})

@@ -17,7 +17,7 @@ from intake.cases.models import (
 from intake.core.calendar import LOCAL_TZ, end_of_local_day, local_date
 from intake.core.deadlines import Step
 from intake.core.reasons import RejectReason
-from intake.core.states import Action, EventKind, State, next_state
+from intake.core.states import SATISFIED_SCORES, Action, EventKind, State, next_state
 from intake.core.text import fold
 from intake.reports.models import Measure
 from intake.reports.recording import ACTION_MEASURES, measures_for
@@ -298,6 +298,10 @@ class Story:
                 self.event(EventKind.RATE, rated_at, None, actor="citizen",
                            details={"score": score}, is_public=False)  # fmt: skip
                 self.entry(Measure.RATED, rated_at, score=score)
+                if score in SATISFIED_SCORES:  # a satisfied rating closes the item
+                    self.transition(Action.CLOSE, rated_at, actor="citizen")
+                    case["closed_at"] = rated_at
+                    return
                 if score <= 2 and rng.random() < 0.3:
                     self._reconsider(rated_at, unit_id)
                     return

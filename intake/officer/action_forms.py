@@ -170,6 +170,14 @@ class RejectForm(VersionedActionForm):
     )
     message = TextAreaField(_l("Nội dung thông báo cho người gửi"), validators=[length(max=5000)])
 
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        values = super().defaults(case)
+        # Once the citizen let a request for information run out, that is the reason to give.
+        if case.info_overdue_at is not None:
+            values["reason"] = RejectReason.NO_REPLY_TO_INFO_REQUEST.value
+        return values
+
     def inputs(self) -> dict:
         return {"reason": RejectReason(self.reason.data), "message": self.message.data}
 

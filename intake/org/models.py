@@ -9,7 +9,13 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from intake.core.deadlines import Priority, Step
+from intake.core.deadlines import (
+    DEFAULT_ESCALATION_WORKING_DAYS,
+    DEFAULT_REMIND_HALF_PERCENT,
+    DEFAULT_REMIND_LATE_PERCENT,
+    Priority,
+    Step,
+)
 from intake.extensions import db
 from intake.sqltypes import UTCDateTime, enum_column, utcnow
 
@@ -134,6 +140,18 @@ class DeadlinePolicy(db.Model):
     # For the handling step: how many extensions, of how many working days at most.
     max_extensions: Mapped[int] = mapped_column(default=1)
     max_extension_working_days: Mapped[int] = mapped_column(default=10)
+    # The reminder schedule (DOMAIN §4), policy data like the lengths. Edited on the
+    # province-wide row of each step; clocks copy it when they start.
+    remind_half_percent: Mapped[int] = mapped_column(
+        default=DEFAULT_REMIND_HALF_PERCENT, server_default=str(DEFAULT_REMIND_HALF_PERCENT)
+    )
+    remind_late_percent: Mapped[int] = mapped_column(
+        default=DEFAULT_REMIND_LATE_PERCENT, server_default=str(DEFAULT_REMIND_LATE_PERCENT)
+    )
+    escalation_working_days: Mapped[int] = mapped_column(
+        default=DEFAULT_ESCALATION_WORKING_DAYS,
+        server_default=str(DEFAULT_ESCALATION_WORKING_DAYS),
+    )
 
     __table_args__ = (
         sa.UniqueConstraint("field_id", "priority", "step"),

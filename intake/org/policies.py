@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from intake.core.clocks import DEFAULT_SCHEDULE, ReminderSchedule
 from intake.core.deadlines import Priority, Step, default_working_days
 from intake.extensions import db
 from intake.org.models import DeadlinePolicy
@@ -43,3 +44,22 @@ def extension_limits(priority: Priority, field_id: int | None = None) -> tuple[i
     if field_id is not None and field_id in by_field:
         return by_field[field_id]
     return by_field.get(None, (1, 10))
+
+
+def reminder_schedule_for(step: Step, priority: Priority) -> ReminderSchedule:
+    """The reminder schedule of the step's province-wide policy (fields share it)."""
+    row = db.session.execute(
+        sa.select(
+            DeadlinePolicy.remind_half_percent,
+            DeadlinePolicy.remind_late_percent,
+            DeadlinePolicy.escalation_working_days,
+        )
+        .where(
+            DeadlinePolicy.step == step,
+            DeadlinePolicy.priority == priority,
+            DeadlinePolicy.field_id.is_(None),
+        )
+        .order_by(DeadlinePolicy.id)
+        .limit(1)
+    ).first()
+    return ReminderSchedule(*row) if row is not None else DEFAULT_SCHEDULE

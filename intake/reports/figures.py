@@ -19,6 +19,7 @@ from intake.cases.models import Case, Channel
 from intake.core import stats
 from intake.core.calendar import local_date
 from intake.core.periods import Period
+from intake.core.states import SATISFIED_SCORES
 from intake.extensions import db
 from intake.reports.models import (
     NO_CLASS,
@@ -31,8 +32,6 @@ from intake.reports.models import (
 )
 from intake.reports.recording import backlog_query
 from intake.reports.rollups import counted, decode, received_counted
-
-SATISFIED_SCORES = frozenset({4, 5})
 
 
 class Breakdown(enum.StrEnum):

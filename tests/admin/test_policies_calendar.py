@@ -151,7 +151,7 @@ def test_the_province_wide_table_shows_the_steps_and_the_defaults(admin):
     assert "Mặc định" in page
     assert "Thay đổi chỉ áp dụng cho các thời hạn bắt đầu tính sau khi lưu" in page
 
-    data = {"normal_days": "12", "urgent_days": "4", "normal_max_extensions": "2",
+    data = {**REMINDERS, "normal_days": "12", "urgent_days": "4", "normal_max_extensions": "2",
             "normal_max_extension_working_days": "15", "urgent_max_extensions": "0",
             "urgent_max_extension_working_days": "5"}  # fmt: skip
     response = submit(admin, "/admin/policies/steps/handling", data)
@@ -175,7 +175,7 @@ def test_a_new_triage_length_applies_to_items_submitted_afterwards_only(admin, s
     page = admin.get("/admin/policies/steps/triage").get_data(as_text=True)
     assert 'value="3"' in page and 'value="1"' in page
     assert "normal_max_extensions" not in page  # only the handling step is extended
-    response = submit(admin, "/admin/policies/steps/triage", {"normal_days": "5",
+    response = submit(admin, "/admin/policies/steps/triage", {**REMINDERS, "normal_days": "5",
                                                                "urgent_days": "2"})  # fmt: skip
     assert response.status_code == 303
     rows = province_rows(Step.TRIAGE)
@@ -190,6 +190,67 @@ def test_a_new_triage_length_applies_to_items_submitted_afterwards_only(admin, s
     assert last_local_day(kept.triage_due_at) == date(2026, 3, 13)
 
 
+def test_triage_may_not_exceed_the_legal_bound_for_transfers_out(admin, staff):
+    """Art. 9.1d: five working days from receipt to transfer out; the triage clock is that
+    bound, for the province and for every field."""
+    seed_province_policies()
+    response = submit(admin, "/admin/policies/steps/triage",
+                      {**REMINDERS, "normal_days": "6", "urgent_days": "1"})  # fmt: skip
+    assert response.status_code == 422
+    [message] = field_errors(response.get_data(as_text=True), "normal_days")
+    assert "không quá 5 ngày làm việc" in message
+    assert province_rows(Step.TRIAGE)[Priority.NORMAL].working_days == 3
+    response = submit(admin, "/admin/policies/new", {
+        "field_id": str(field_id("dat-dai")), "step": "triage", "priority": "normal",
+        "working_days": "8"})  # fmt: skip
+    assert response.status_code == 422
+    assert (
+        "không quá 5 ngày làm việc"
+        in field_errors(response.get_data(as_text=True), "working_days")[0]
+    )
+
+
+def test_the_reminder_schedule_is_policy_data(admin, staff):
+    """An administrator moves the reminders; clocks started afterwards follow them, clocks
+    already running keep theirs."""
+    seed_province_policies()
+    before = submit_case(TUESDAY)
+    db.session.commit()
+    page = admin.get("/admin/policies/steps/overall").get_data(as_text=True)
+    assert 'value="50"' in page and 'value="80"' in page
+    response = submit(admin, "/admin/policies/steps/overall", {
+        "normal_days": "15", "urgent_days": "5", "remind_half_percent": "20",
+        "remind_late_percent": "60", "escalation_working_days": "5"})  # fmt: skip
+    assert response.status_code == 303
+    after = submit_case(TUESDAY + timedelta(minutes=5))
+    db.session.commit()
+
+    def overall(case):
+        return next(c for c in case.clocks if c.step is Step.OVERALL)
+
+    old, new = overall(before), overall(after)
+    assert (old.remind_half_percent, old.remind_late_percent) == (50, 80)
+    assert (new.remind_half_percent, new.remind_late_percent) == (20, 60)
+    # 20 % of 15 working days is 3 working days after Tuesday 10 March: Friday 13 March.
+    assert last_local_day(new.remind_half_at) == date(2026, 3, 13)
+    assert new.escalate_at > old.escalate_at
+
+    for bad, name in ((("0", "80", "2"), "remind_half_percent"),
+                      (("50", "40", "2"), "remind_late_percent"),
+                      (("50", "80", "0"), "escalation_working_days")):  # fmt: skip
+        data = dict(zip(("remind_half_percent", "remind_late_percent",
+                         "escalation_working_days"), bad, strict=True))  # fmt: skip
+        response = submit(admin, "/admin/policies/steps/overall",
+                          {"normal_days": "15", "urgent_days": "5", **data})  # fmt: skip
+        assert response.status_code == 422 and field_errors(
+            response.get_data(as_text=True), name
+        ), bad
+
+
+REMINDERS = {"remind_half_percent": "50", "remind_late_percent": "80",
+             "escalation_working_days": "2"}  # fmt: skip
+
+
 def test_bad_lengths_are_field_errors_and_change_nothing(admin):
     seed_province_policies()
     cases = [
@@ -201,10 +262,10 @@ def test_bad_lengths_are_field_errors_and_change_nothing(admin):
         ({"normal_days": "", "urgent_days": "1"}, "normal_days", REQUIRED),
     ]  # fmt: skip
     for data, name, message in cases:
-        response = submit(admin, "/admin/policies/steps/triage", data)
+        response = submit(admin, "/admin/policies/steps/triage", {**REMINDERS, **data})
         assert response.status_code == 422, data
         assert field_errors(response.get_data(as_text=True), name) == [message], data
-    response = submit(admin, "/admin/policies/steps/handling", {
+    response = submit(admin, "/admin/policies/steps/handling", {**REMINDERS,
         "normal_days": "10", "urgent_days": "3", "normal_max_extensions": "-1",
         "normal_max_extension_working_days": "61", "urgent_max_extensions": "1",
         "urgent_max_extension_working_days": ""})  # fmt: skip

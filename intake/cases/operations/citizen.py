@@ -30,9 +30,11 @@ from intake.core.calendar import WorkingCalendar
 from intake.core.errors import NotAllowed
 from intake.core.states import (
     ANSWERED_STATES,
+    SATISFIED_SCORES,
     Action,
     EventKind,
     InvalidTransition,
+    State,
 )
 from intake.core.text import nfc
 from intake.org.calendar import load_working_calendar
@@ -109,7 +111,7 @@ def rate_answer(
     actor: Actor = "citizen",
     expected_version: int | None = None,
 ) -> None:
-    """The citizen rates the answer once (1-5)."""
+    """The citizen rates the answer once (1-5); a satisfied rating (4-5) closes the item."""
     check_version(case, expected_version)
     if case.state not in ANSWERED_STATES:
         raise InvalidTransition(case.state, Action.CLOSE)
@@ -128,11 +130,16 @@ def rate_answer(
         details={"score": score},
         note=case.rating_comment,
     )
+    if score in SATISFIED_SCORES and case.state is State.ANSWERED:
+        close_case(case, now=now, actor=actor)
 
 
 def reconsideration_open(case: Case, now: datetime | None = None) -> bool:
-    """Whether the citizen may still ask: answered, under the limit, within the window."""
-    if case.answered_at is None or case.reconsideration_count >= setting("MAX_RECONSIDERATIONS"):
+    """Whether the citizen may still ask: answered and not closed (a satisfied rating closes
+    it), under the limit, within the window."""
+    if case.state is not State.ANSWERED or case.answered_at is None:
+        return False
+    if case.reconsideration_count >= setting("MAX_RECONSIDERATIONS"):
         return False
     window = setting("RECONSIDERATION_WINDOW_WORKING_DAYS")
     return (now or clock.now()) <= load_working_calendar().due_at(case.answered_at, window)

@@ -121,7 +121,7 @@ def transition(
 
 
 def _apply_clock_change(case, change, *, now, calendar) -> list:
-    if change.start is not None or change.resume or change.end:
+    if change.start or change.resume or change.end:
         # Starting, moving or judging a clock needs the calendar; load it if the caller had none.
         calendar = calendar or load_working_calendar()
     ended = []
@@ -133,9 +133,9 @@ def _apply_clock_change(case, change, *, now, calendar) -> list:
         clocks.pause_clocks(case, now=now)
     if change.resume:
         clocks.resume_clocks(case, now=now, calendar=calendar)
-    if change.start is not None:
-        unit = case.lead_unit if change.start in (Step.ACCEPTANCE, Step.HANDLING) else None
-        clocks.start_clock(case, change.start, now=now, calendar=calendar, unit=unit)
+    for step in change.start:
+        unit = case.lead_unit if step in (Step.ACCEPTANCE, Step.HANDLING) else None
+        clocks.start_clock(case, step, now=now, calendar=calendar, unit=unit)
     return ended
 
 
