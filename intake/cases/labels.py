@@ -172,6 +172,9 @@ PII_LABELS = {
     PiiKind.ID_NUMBER: _l("Số định danh cá nhân"),
     PiiKind.PHONE: _l("Số điện thoại"),
     PiiKind.EMAIL: _l("Thư điện tử"),
+    PiiKind.NAME: _l("Họ và tên"),
+    PiiKind.ADDRESS: _l("Địa chỉ"),
+    PiiKind.TAX_CODE: _l("Mã số thuế"),
 }
 
 STEP_LABELS = {

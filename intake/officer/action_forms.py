@@ -36,6 +36,7 @@ from intake.cases.labels import (
     RETURN_REASON_LABELS,
 )
 from intake.cases.models import Case, CaseKind, ContentClass
+from intake.cases.operations.review import known_personal_data
 from intake.core import redaction
 from intake.core.deadlines import Priority
 from intake.core.errors import InvalidInput
@@ -357,11 +358,13 @@ class ReviewForm(VersionedActionForm):
 
     @classmethod
     def defaults(cls, case: Case) -> dict:
+        known = known_personal_data(case)
+        content = redaction.mask(case.content, known=known) if case.consent_to_publish else ""
         return {
             "version": case.version,
-            "published_title": redaction.mask(case.title),
-            "published_content": redaction.mask(case.content) if case.consent_to_publish else "",
-            "published_answer": redaction.mask(case.answer_public_text or ""),
+            "published_title": redaction.mask(case.title, known=known),
+            "published_content": content,
+            "published_answer": redaction.mask(case.answer_public_text or "", known=known),
         }
 
     def inputs(self) -> dict:
