@@ -268,32 +268,10 @@ def _is_phone(raw: str) -> bool:
 # ("Cầu", "Đường", "Châu" would become "cậu", "dượng", "cháu"); the unaccented forms that do not
 # collide are accepted too, for texts typed without diacritics. A name must follow: one to five
 # words that each start with a capital letter.
-FORMS_OF_ADDRESS = frozenset(
-    [
-        "ông",
-        "bà",
-        "anh",
-        "chị",
-        "em",
-        "cô",
-        "chú",
-        "bác",
-        "cụ",
-        "cậu",
-        "dì",
-        "thím",
-        "mợ",
-        "dượng",
-        "cháu",
-        "ong",
-        "ba",
-        "chi",
-        "co",
-        "chu",
-        "bac",
-        "cu",
-    ]
-)
+FORMS_OF_ADDRESS = frozenset({
+    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cậu", "dì", "thím", "mợ", "dượng",
+    "cháu", "ong", "ba", "chi", "co", "chu", "bac", "cu",
+})  # fmt: skip
 _WORD = re.compile(r"\w+")
 _MAX_NAME_WORDS = 5
 
@@ -342,9 +320,9 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
-_ADMINISTRATIVE_WORDS = frozenset(
-    ["xa", "phuong", "huyen", "quan", "tinh", "thanh", "thi", "tp", "tx", "tt"]
-)
+_ADMINISTRATIVE_WORDS = frozenset({
+    "xa", "phuong", "huyen", "quan", "tinh", "thanh", "thi", "tp", "tx", "tt",
+})  # fmt: skip
 
 
 def _known(text: str, known: Known) -> list[Finding]:
