@@ -74,11 +74,16 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed tracking attempts: per item (guessing one key) and per address. The per-address
-    # limit is generous because mobile networks put many citizens behind one address.
+    # Failed tracking attempts: per item and client address (one client guessing one key) and
+    # per address; never per item alone, which would let anyone lock an owner out. The
+    # per-address limit is generous because mobile networks put many citizens behind one address.
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"
     TRACK_FAILURE_LIMIT = "30 per minute;200 per hour"
     LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
+    # Asking for a new access key: per address, and per item (so that its owner is not
+    # flooded with new keys). Every request counts, since the answer never says if it matched.
+    KEY_RECOVERY_LIMIT = "5 per hour;20 per day"
+    KEY_RECOVERY_CODE_LIMIT = "3 per hour;10 per day"
 
     # Citizens may ask once for reconsideration within this many working days of the answer.
     RECONSIDERATION_WINDOW_WORKING_DAYS = 10

@@ -106,6 +106,8 @@ EVENT_LABELS = {
     "request_extension": _l("Đề nghị gia hạn"),
     "decide_extension": _l("Quyết định gia hạn"),
     "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),
+    "recover_key": _l("Người gửi lấy lại mã tra cứu"),
+    "reissue_key": _l("Cấp lại mã tra cứu"),
 }
 
 REJECT_REASON_LABELS = {

@@ -124,6 +124,10 @@ class EventKind(enum.StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     DUE_DATE_CHANGED = "due_date_changed"
     INFO_OVERDUE = "info_overdue"
+    # A new access key: asked for by the citizen with the contact they gave, or given by an
+    # officer to a citizen who called or came in.
+    RECOVER_KEY = "recover_key"
+    REISSUE_KEY = "reissue_key"
 
     @classmethod
     def of(cls, action: Action) -> EventKind:

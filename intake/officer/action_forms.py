@@ -262,6 +262,20 @@ class NoteForm(ActionForm):
         return {"text": self.text.data}
 
 
+class ReissueKeyForm(ActionForm):
+    """A new access key for a citizen who called or came in: the officer says how they checked
+    who it is; the key is shown once, on the answer to this form, and sent to the citizen."""
+
+    verb = "reissue_key"
+    note = StringField(
+        _l("Cách xác minh người gửi"),
+        validators=[DataRequired(REQUIRED), length(max=500)],
+    )
+
+    def inputs(self) -> dict:
+        return {"note": self.note.data}
+
+
 class CooperationForm(ActionForm):
     verb = "cooperate"
     unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
@@ -419,8 +433,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.verb: form
     for form in (
         ClassifyForm, AssignForm, RejectForm, TransferForm, RequestInfoForm, DuplicateForm,
-        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, CooperationForm,
-        DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
+        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, ReissueKeyForm,
+        CooperationForm, DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
         ExtensionDecisionForm,
     )
 }  # fmt: skip

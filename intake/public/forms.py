@@ -31,6 +31,16 @@ class TrackForm(BaseForm):
     access_key = StringField(_l("Mã tra cứu"), validators=[DataRequired(REQUIRED), length(max=40)])
 
 
+class RecoverKeyForm(BaseForm):
+    reference_code = StringField(
+        _l("Mã phản ánh, kiến nghị"), validators=[DataRequired(REQUIRED), length(max=40)]
+    )
+    contact = StringField(
+        _l("Thư điện tử hoặc số điện thoại đã đăng ký khi gửi"),
+        validators=[DataRequired(REQUIRED), length(max=255)],
+    )
+
+
 class ProvideInfoForm(BaseForm):
     verb = "provide_info"
     text = TextAreaField(_l("Thông tin bổ sung"), validators=[length(max=20000)])
