@@ -80,6 +80,15 @@ class Defaults:
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"
     TRACK_FAILURE_LIMIT = "30 per minute;200 per hour"
     LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
+    # Submissions per client address and per e-mail or phone (only items actually logged
+    # count), and the least time between opening the form and sending it.
+    SUBMIT_ADDRESS_LIMIT = "5 per 10 minutes;30 per day"
+    SUBMIT_CONTACT_LIMIT = "3 per 10 minutes;10 per day"
+    SUBMIT_MIN_FILL_SECONDS = 3
+    # The intake office is warned when this many items came from one address, e-mail or
+    # phone within this many minutes of each other.
+    BURST_THRESHOLD = 3
+    BURST_WINDOW_MINUTES = 60
     # Asking for a new access key: per address, and per item (so that its owner is not
     # flooded with new keys). Every request counts, since the answer never says if it matched.
     KEY_RECOVERY_LIMIT = "5 per hour;20 per day"

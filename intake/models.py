@@ -9,6 +9,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.cases.sources import SubmissionSource
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
@@ -46,6 +47,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "SnapshotDay",
+    "SubmissionSource",
     "Unit",
     "User",
     "WorkerHeartbeat",
