@@ -10,9 +10,9 @@ from intake.extensions import db
 
 
 def test_a_submission_stores_an_hmac_that_opens_the_item(org, client, submit_form):
-    from intake.cases.models import Case
-
     import re
+
+    from intake.cases.models import Case
 
     assert submit_form().status_code == 303
     key = re.search(r'id="access-key">([^<]+)<', client.get("/receipt").text).group(1)
