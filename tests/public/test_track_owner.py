@@ -88,6 +88,9 @@ def test_the_counters_live_in_the_shared_limiter_storage(org, app, client, submi
     finally:
         for k in store.scan_iter(match=f"*{prefix}*"):
             store.delete(k)
+        store.close()
+        with node.app_context():
+            db.engine.dispose()  # this second app's own connections
 
 
 def test_no_access_key_in_the_session_cookie(org, app, client, submit_form):
