@@ -77,11 +77,25 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Failed tracking attempts: per item (guessing one key) and per address. The per-address
-    # limit is generous because mobile networks put many citizens behind one address.
+    # Failed tracking attempts: per item and client address (one client guessing one key) and
+    # per address; never per item alone, which would let anyone lock an owner out. The
+    # per-address limit is generous because mobile networks put many citizens behind one address.
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"
     TRACK_FAILURE_LIMIT = "30 per minute;200 per hour"
     LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
+    # Submissions per client address and per e-mail or phone (only items actually logged
+    # count), and the least time between opening the form and sending it.
+    SUBMIT_ADDRESS_LIMIT = "5 per 10 minutes;30 per day"
+    SUBMIT_CONTACT_LIMIT = "3 per 10 minutes;10 per day"
+    SUBMIT_MIN_FILL_SECONDS = 3
+    # The intake office is warned when this many items came from one address, e-mail or
+    # phone within this many minutes of each other.
+    BURST_THRESHOLD = 3
+    BURST_WINDOW_MINUTES = 60
+    # Asking for a new access key: per address, and per item (so that its owner is not
+    # flooded with new keys). Every request counts, since the answer never says if it matched.
+    KEY_RECOVERY_LIMIT = "5 per hour;20 per day"
+    KEY_RECOVERY_CODE_LIMIT = "3 per hour;10 per day"
 
     # Citizens may ask once for reconsideration within this many working days of the answer.
     RECONSIDERATION_WINDOW_WORKING_DAYS = 10

@@ -11,6 +11,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.cases.sources import SubmissionSource
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
@@ -52,6 +53,7 @@ __all__ = [
     "Role",
     "RoutingRule",
     "SnapshotDay",
+    "SubmissionSource",
     "Unit",
     "User",
     "WorkerHeartbeat",

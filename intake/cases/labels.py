@@ -107,6 +107,8 @@ EVENT_LABELS = {
     "request_extension": _l("Đề nghị gia hạn"),
     "decide_extension": _l("Quyết định gia hạn"),
     "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),
+    "recover_key": _l("Người gửi lấy lại mã tra cứu"),
+    "reissue_key": _l("Cấp lại mã tra cứu"),
 }
 
 REJECT_REASON_LABELS = {
@@ -180,6 +182,9 @@ PII_LABELS = {
     PiiKind.ID_NUMBER: _l("Số định danh cá nhân"),
     PiiKind.PHONE: _l("Số điện thoại"),
     PiiKind.EMAIL: _l("Thư điện tử"),
+    PiiKind.NAME: _l("Họ và tên"),
+    PiiKind.ADDRESS: _l("Địa chỉ"),
+    PiiKind.TAX_CODE: _l("Mã số thuế"),
 }
 
 STEP_LABELS = {

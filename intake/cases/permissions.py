@@ -113,6 +113,12 @@ def can_add_note(user: User, case: Case) -> bool:
     return user.role is not Role.SUPERVISOR and can_view(user, case)
 
 
+def can_reissue_key(user: User, case: Case) -> bool:
+    """The intake office answers the hotline and the counter: it gives a new key to a citizen
+    who lost theirs, after checking who they are."""
+    return is_intake_officer(user)
+
+
 def open_cooperation_for(user: User, case: Case) -> list[CooperationRequest]:
     """The cooperation requests this officer's unit is expected to answer."""
     if user.role not in UNIT_ROLES:

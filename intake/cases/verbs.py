@@ -112,6 +112,7 @@ VERBS: dict[str, Verb] = _verbs(
     Verb("reply_cooperation", OFC, frozenset(State), perms.can_reply_cooperation,
          ops.reply_cooperation),
     Verb("note", OFC, frozenset(State), perms.can_add_note, ops.add_note),
+    Verb("reissue_key", OFC, frozenset(State), perms.can_reissue_key, ops.reissue_access_key),
     # The citizen.
     Verb("provide_info", CIT, _from(Action.PROVIDE_INFO), _anyone, ops.provide_info,
          Action.PROVIDE_INFO),

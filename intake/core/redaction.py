@@ -1,8 +1,11 @@
 """Personal data in text that is about to be published: find it, mask it, or mark it for review.
 
 Answered petitions are published, and Decree 13/2023 forbids publishing a citizen's personal data,
-so identity numbers, phone numbers and e-mail addresses are masked first. Where a rule has to
-choose, it leans towards masking: a missed number is a leak, an extra mask only hides a number."""
+so identity numbers, phone numbers and e-mail addresses are masked first, then what the service
+knows of the submitter (``Known``: their name, address, phone, e-mail, ID and tax code, found in
+any case and with or without diacritics), and names after a form of address ("bà Nguyễn Thị
+Hoa"). Where a rule has to choose, it leans towards masking: a missed name is a leak, an extra
+mask only hides a word; the reviewer still reads the result before anything is published."""
 
 from __future__ import annotations
 
@@ -20,6 +23,9 @@ class Kind(enum.StrEnum):
     ID_NUMBER = "id_number"
     PHONE = "phone"
     EMAIL = "email"
+    NAME = "name"
+    ADDRESS = "address"
+    TAX_CODE = "tax_code"
 
 
 # The stored, published text keeps Vietnamese; the web layer translates these for display.
@@ -27,6 +33,9 @@ PLACEHOLDERS: dict[Kind, str] = {
     Kind.ID_NUMBER: "[số định danh đã ẩn]",
     Kind.PHONE: "[số điện thoại đã ẩn]",
     Kind.EMAIL: "[email đã ẩn]",
+    Kind.NAME: "[họ tên đã ẩn]",
+    Kind.ADDRESS: "[địa chỉ đã ẩn]",
+    Kind.TAX_CODE: "[mã số thuế đã ẩn]",
 }
 
 
@@ -41,7 +50,27 @@ class Finding:
 
 
 # On overlap the longer candidate wins; at equal length, the kind listed first here.
-_PRIORITY = {Kind.EMAIL: 0, Kind.PHONE: 1, Kind.ID_NUMBER: 2}
+_PRIORITY = {
+    Kind.EMAIL: 0,
+    Kind.PHONE: 1,
+    Kind.ID_NUMBER: 2,
+    Kind.TAX_CODE: 3,
+    Kind.ADDRESS: 4,
+    Kind.NAME: 5,
+}
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the service knows about the submitter, to be found wherever it was written."""
+
+    full_name: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    id_number: str | None = None
+    tax_code: str | None = None
+
 
 _EMAIL = re.compile(
     # Local part: ASCII, as virtually every real mailbox is, with "+" for plus-addressing. It must
@@ -83,14 +112,21 @@ _PHONE_SEPARATORS = frozenset(" .-\u00a0")
 _MAX_PHONE_CHARS = 24
 
 
-def find_personal_data(text: str) -> list[Finding]:
-    """Every ID number, phone number and e-mail address in ``text``, sorted and non-overlapping.
+def find_personal_data(text: str, known: Known | None = None) -> list[Finding]:
+    """Every ID number, phone number, e-mail address, name after a form of address and piece of
+    what is ``known`` of the submitter in ``text``, sorted and non-overlapping.
 
     All candidates are gathered first and overlaps resolved by length, so the digits of
     "an.0912345678@gmail.com" are reported once, as part of the e-mail address."""
     if not text:
         return []
-    candidates = [*_emails(text), *_phones(text), *_id_numbers(text)]
+    candidates = [
+        *_emails(text),
+        *_phones(text),
+        *_id_numbers(text),
+        *_addressed_names(text),
+        *(_known(text, known) if known else []),
+    ]
     candidates.sort(key=lambda f: (f.start - f.end, _PRIORITY[f.kind], f.start))
     kept: list[Finding] = []
     for candidate in candidates:
@@ -99,19 +135,19 @@ def find_personal_data(text: str) -> list[Finding]:
     return sorted(kept, key=lambda f: f.start)
 
 
-def mask(text: str, findings: list[Finding] | None = None) -> str:
+def mask(text: str, findings: list[Finding] | None = None, known: Known | None = None) -> str:
     """``text`` with each finding replaced by its placeholder, ready to publish.
 
     The placeholder says what was there, so a reader of a published answer understands the gap
     without learning anything about the citizen."""
     return "".join(
         segment if kind is None else PLACEHOLDERS[kind]
-        for segment, kind in highlight_segments(text, findings)
+        for segment, kind in highlight_segments(text, findings, known)
     )
 
 
 def highlight_segments(
-    text: str, findings: list[Finding] | None = None
+    text: str, findings: list[Finding] | None = None, known: Known | None = None
 ) -> list[tuple[str, Kind | None]]:
     """``text`` cut into consecutive plain (``None``) and personal-data segments.
 
@@ -119,7 +155,7 @@ def highlight_segments(
     instead of Python building HTML. Findings that do not match ``text`` (computed on another
     version of it) raise ``ValueError`` rather than mask the wrong characters."""
     if findings is None:
-        findings = find_personal_data(text)
+        findings = find_personal_data(text, known)
     segments: list[tuple[str, Kind | None]] = []
     position = 0
     for finding in sorted(findings, key=lambda f: f.start):
@@ -225,3 +261,128 @@ def _is_phone(raw: str) -> bool:
     # Shorter valid ones are service numbers (1900 xxxx), which are no one's personal data and
     # would otherwise turn a tax code like "8419001234" into "+84 1900 1234".
     return number.country_code != 84 or len(str(number.national_number)) in (9, 10)
+
+
+# Forms of address (danh xưng) that come before a person's name: "ông Trần Văn Bình", "chị Lan".
+# Compared in lower case with their diacritics, because folded they collide with everyday words
+# ("Cầu", "Đường", "Châu" would become "cậu", "dượng", "cháu"); the unaccented forms that do not
+# collide are accepted too, for texts typed without diacritics. A name must follow: one to five
+# words that each start with a capital letter.
+FORMS_OF_ADDRESS = frozenset({
+    "ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "cậu", "dì", "thím", "mợ", "dượng",
+    "cháu", "ong", "ba", "chi", "co", "chu", "bac", "cu",
+})  # fmt: skip
+_WORD = re.compile(r"\w+")
+_MAX_NAME_WORDS = 5
+
+
+def _addressed_names(text: str) -> list[Finding]:
+    """The capitalised words after a form of address, separated only by spaces: "Trả lời bà
+    Nguyễn Thị Hoa." gives "Nguyễn Thị Hoa" (the form of address stays, so the answer still
+    reads). A full stop or comma ends the name, so a new sentence is not taken in."""
+    findings = []
+    words = list(_WORD.finditer(text))
+    for i, word in enumerate(words):
+        if unicodedata.normalize("NFC", word.group()).lower() not in FORMS_OF_ADDRESS:
+            continue
+        name = []
+        previous = word
+        for following in words[i + 1 : i + 1 + _MAX_NAME_WORDS]:
+            gap = text[previous.end() : following.start()]
+            token = following.group()
+            if not gap or gap.strip(" \u00a0\t") or not token[0].isupper() or token.isdigit():
+                break
+            name.append(following)
+            previous = following
+        if name and not (len(name) == 1 and len(name[0].group()) == 1):
+            # "ông A" is how documents already anonymise; only real names are masked.
+            start, end = name[0].start(), name[-1].end()
+            findings.append(Finding(Kind.NAME, start, end, text[start:end]))
+    return findings
+
+
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as ``intake.core.text.fold`` folds it (no diacritics, đ to d, lower case,
+    anything but letters and digits a space) but not squeezed, with the position in ``text`` of
+    every folded character, so that a match in the folded text can be mapped back."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        if ch in "đĐ":
+            base = "d"
+        else:
+            base = "".join(
+                c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)
+            ).lower()
+        for c in base:
+            out.append(c if c.isalnum() else " ")
+            origin.append(index)
+    return "".join(out), origin
+
+
+_ADMINISTRATIVE_WORDS = frozenset({
+    "xa", "phuong", "huyen", "quan", "tinh", "thanh", "thi", "tp", "tx", "tt",
+})  # fmt: skip
+
+
+def _known(text: str, known: Known) -> list[Finding]:
+    """What the service knows of the submitter, wherever it appears, compared folded on both
+    sides so that "nguyen thi hoa" and "NGUYỄN THỊ HOA" are both the submitter's name."""
+    folded, origin = fold_with_positions(text)
+    patterns: list[tuple[Kind, str]] = []
+    for kind, value in ((Kind.NAME, known.full_name), (Kind.EMAIL, known.email)):
+        if pattern := _words_pattern(value):
+            patterns.append((kind, pattern))
+    for part in _address_parts(known.address):
+        patterns.append((Kind.ADDRESS, part))
+    for kind, value in (
+        (Kind.PHONE, known.phone),
+        (Kind.ID_NUMBER, known.id_number),
+        (Kind.TAX_CODE, known.tax_code),
+    ):
+        for digits in _digit_variants(value):
+            patterns.append((kind, r"(?<!\d)" + r"\s{0,3}".join(digits) + r"(?!\d)"))
+    findings = []
+    for kind, pattern in patterns:
+        for match in re.finditer(pattern, folded):
+            start = origin[match.start()]
+            end = origin[match.end() - 1] + 1
+            while end < len(text) and unicodedata.combining(text[end]):
+                end += 1  # a decomposed letter's marks belong to it
+            findings.append(Finding(kind, start, end, text[start:end]))
+    return findings
+
+
+def _words_pattern(value: str | None) -> str | None:
+    words = fold_with_positions(value or "")[0].split()
+    if not words or sum(len(w) for w in words) < 3:
+        return None  # a name of one or two letters would mask half the text
+    return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in words) + r"(?!\w)"
+
+
+def _address_parts(address: str | None) -> list[str]:
+    """The whole address, and its first part when that is specific to the submitter (a house
+    number and street, a hamlet: "123 Nguyễn Huệ", "Ấp Phú Hữu") rather than the name of a
+    commune or district, which is everyone's."""
+    parts = [p for p in re.split(r"[,;\n]", address or "") if p.strip()]
+    patterns = []
+    if whole := _words_pattern(address):
+        patterns.append(whole)
+    if len(parts) > 1:
+        first = fold_with_positions(parts[0])[0].split()
+        if len(first) >= 2 and first[0] not in _ADMINISTRATIVE_WORDS:
+            patterns.append(_words_pattern(parts[0]))
+    return patterns
+
+
+def _digit_variants(value: str | None) -> list[str]:
+    """The digits of a known number, and for a phone written +84… also its national form."""
+    digits = "".join(ch for ch in value or "" if ch.isdigit())
+    if len(digits) < 6:
+        return []
+    variants = [digits]
+    if digits.startswith("84") and len(digits) >= 11:
+        variants.append("0" + digits[2:])
+    elif digits.startswith("0") and len(digits) in (10, 11):
+        variants.append("84" + digits[1:])
+    return variants

@@ -129,6 +129,10 @@ class EventKind(enum.StrEnum):
     INFO_OVERDUE = "info_overdue"
     # Retention: the personal data of an item that ended years ago was anonymised.
     ANONYMISED = "anonymised"
+    # A new access key: asked for by the citizen with the contact they gave, or given by an
+    # officer to a citizen who called or came in.
+    RECOVER_KEY = "recover_key"
+    REISSUE_KEY = "reissue_key"
 
     @classmethod
     def of(cls, action: Action) -> EventKind:

@@ -17,6 +17,7 @@ from intake.cases import operations as ops
 from intake.cases.labels import REJECT_REASON_TEMPLATES
 from intake.cases.models import CaseKind, Channel, ContentClass, SubmitterType
 from intake.cases.operations import CaseSubmission, submit_case
+from intake.cases.operations.review import known_personal_data
 from intake.core import redaction
 from intake.core.deadlines import DEFAULT_WORKING_DAYS
 from intake.core.reasons import RejectReason, ReturnReason
@@ -299,10 +300,12 @@ def _walk_sample_items(cases, calendar) -> None:
                           calendar=calendar)  # fmt: skip
 
     def publish(case, t):
+        known = known_personal_data(case)
         ops.publish_answer(case, actor=intake, now=next(t), expected_version=None,
-                           published_title=case.title,
-                           published_content=redaction.mask(case.content),
-                           published_answer=redaction.mask(case.answer_public_text))  # fmt: skip
+                           published_title=redaction.mask(case.title, known=known),
+                           published_content=redaction.mask(case.content, known=known),
+                           published_answer=redaction.mask(case.answer_public_text,
+                                                           known=known))  # fmt: skip
 
     (land, school, birth, jobless, permit, certify, _business, _licence,
      parcel, denunciation, tax, marriage, regulation) = cases  # fmt: skip

@@ -36,6 +36,7 @@ from intake.cases.labels import (
     RETURN_REASON_LABELS,
 )
 from intake.cases.models import Case, CaseKind, ContentClass
+from intake.cases.operations.review import known_personal_data
 from intake.core import redaction
 from intake.core.deadlines import Priority
 from intake.core.errors import InvalidInput
@@ -269,6 +270,20 @@ class NoteForm(ActionForm):
         return {"text": self.text.data}
 
 
+class ReissueKeyForm(ActionForm):
+    """A new access key for a citizen who called or came in: the officer says how they checked
+    who it is; the key is shown once, on the answer to this form, and sent to the citizen."""
+
+    verb = "reissue_key"
+    note = StringField(
+        _l("Cách xác minh người gửi"),
+        validators=[DataRequired(REQUIRED), length(max=500)],
+    )
+
+    def inputs(self) -> dict:
+        return {"note": self.note.data}
+
+
 class CooperationForm(ActionForm):
     verb = "cooperate"
     unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
@@ -365,11 +380,13 @@ class ReviewForm(VersionedActionForm):
 
     @classmethod
     def defaults(cls, case: Case) -> dict:
+        known = known_personal_data(case)
+        content = redaction.mask(case.content, known=known) if case.consent_to_publish else ""
         return {
             "version": case.version,
-            "published_title": redaction.mask(case.title),
-            "published_content": redaction.mask(case.content) if case.consent_to_publish else "",
-            "published_answer": redaction.mask(case.answer_public_text or ""),
+            "published_title": redaction.mask(case.title, known=known),
+            "published_content": content,
+            "published_answer": redaction.mask(case.answer_public_text or "", known=known),
         }
 
     def inputs(self) -> dict:
@@ -424,8 +441,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.verb: form
     for form in (
         ClassifyForm, AssignForm, RejectForm, TransferForm, RequestInfoForm, DuplicateForm,
-        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, CooperationForm,
-        DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
+        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, ReissueKeyForm,
+        CooperationForm, DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
         ExtensionDecisionForm,
     )
 }  # fmt: skip

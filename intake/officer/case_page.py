@@ -31,6 +31,9 @@ from intake.web.lifecycle import perform, stale_message, verb_view
 #: Verbs whose form is not on the case page: publishing has the review page, and a reply to a
 #: cooperation request has one form per open request.
 OWN_PAGE_VERBS = frozenset({"publish", "reply_cooperation"})
+#: Verbs whose form is on the case page but whose answer is a page of its own, not a redirect:
+#: a re-issued access key is shown once, there (``intake.officer.access_keys``).
+OWN_ANSWER_VERBS = frozenset({"reissue_key"})
 
 #: What the officer is told after each verb succeeded.
 DONE_MESSAGES = {
@@ -53,6 +56,7 @@ DONE_MESSAGES = {
     "decide_extension": _l("Đã ghi nhận quyết định gia hạn."),
     "publish": _l("Đã duyệt, gửi kết quả cho người gửi và công khai."),
     "reply_cooperation": _l("Đã gửi ý kiến phối hợp."),
+    "reissue_key": _l("Đã cấp lại mã tra cứu."),
 }
 
 #: The path of each verb under /officer/cases/<id>/ (kept from the first version's URLs).
@@ -62,6 +66,7 @@ VERB_PATHS = {
     "assign_handler": "assign-handler",
     "request_extension": "extension",
     "decide_extension": "extension/decision",
+    "reissue_key": "reissue-key",
 }
 
 
@@ -172,7 +177,7 @@ def _back_to(case_id: int):
 
 
 for _name in verbs_for(Door.OFFICER):
-    if _name not in OWN_PAGE_VERBS:
+    if _name not in OWN_PAGE_VERBS | OWN_ANSWER_VERBS:
         bp.add_url_rule(
             f"/cases/<id:case_id>/{VERB_PATHS.get(_name, _name)}",
             endpoint=_name,

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from intake import clock
 from intake.cases.models import Case
+from intake.cases.operations.review import known_personal_data
 from intake.cases.verbs import VERBS
 from intake.core import redaction
 from intake.officer.action_forms import ReviewForm, ReworkForm
@@ -26,6 +27,7 @@ def review(case_id: int):
 
 
 def render_review(case: Case, status: int = 200, publish=None):
+    known = known_personal_data(case)
     texts = {
         "title": case.title,
         "content": case.content,
@@ -37,8 +39,8 @@ def render_review(case: Case, status: int = 200, publish=None):
         case=case,
         form=publish or ReviewForm.for_case(case),
         rework_form=ReworkForm.for_case(case),
-        segments={k: redaction.highlight_segments(v) for k, v in texts.items()},
-        findings={k: redaction.find_personal_data(v) for k, v in texts.items()},
+        segments={k: redaction.highlight_segments(v, known=known) for k, v in texts.items()},
+        findings={k: redaction.find_personal_data(v, known) for k, v in texts.items()},
     ), status
 
 

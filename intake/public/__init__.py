@@ -3,11 +3,18 @@
 - ``submission``: what PAKN is, the submission form and the receipt;
 - ``tracking``: following an item with its code and key, and the citizen's verbs on it
   (add information, withdraw, rate, ask for reconsideration) through one door;
+- ``recovery``: a new access key for a citizen who lost theirs;
 - ``published``: the published answers;
 - ``stats``: the public statistics.
 """
 
-from intake.public import published, stats, submission, tracking  # noqa: F401  (their routes)
+from intake.public import (  # noqa: F401  (their routes)
+    published,
+    recovery,
+    stats,
+    submission,
+    tracking,
+)
 from intake.public.blueprint import bp
 
 __all__ = ["bp"]

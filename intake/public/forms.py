@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    HiddenField,
     MultipleFileField,
     RadioField,
     SelectChoice,
@@ -16,12 +17,18 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 
 from intake.core.errors import InvalidInput
 from intake.forms import BaseForm, length
-from intake.web.submission_form import (
-    SubmissionForm,  # noqa: F401  (the citizen's form)
-    read_uploads,
-)
+from intake.web.submission_form import SubmissionForm, read_uploads
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
+
+
+class CitizenSubmissionForm(SubmissionForm):
+    """The web form of Art. 7 as citizens get it, with two fields against scripts: a honeypot
+    that people never see (hidden by the stylesheet; a screen reader reads "leave empty") and
+    the signed time the form was opened (``intake.public.abuse``)."""
+
+    homepage = StringField(_l("Để trống ô này"), validators=[length(max=200)])
+    started = HiddenField()
 
 
 class TrackForm(BaseForm):
@@ -29,6 +36,16 @@ class TrackForm(BaseForm):
         _l("Mã phản ánh, kiến nghị"), validators=[DataRequired(REQUIRED), length(max=40)]
     )
     access_key = StringField(_l("Mã tra cứu"), validators=[DataRequired(REQUIRED), length(max=40)])
+
+
+class RecoverKeyForm(BaseForm):
+    reference_code = StringField(
+        _l("Mã phản ánh, kiến nghị"), validators=[DataRequired(REQUIRED), length(max=40)]
+    )
+    contact = StringField(
+        _l("Thư điện tử hoặc số điện thoại đã đăng ký khi gửi"),
+        validators=[DataRequired(REQUIRED), length(max=255)],
+    )
 
 
 class ProvideInfoForm(BaseForm):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -11,13 +12,16 @@ from flask_babel import gettext as _
 from intake import clock
 from intake.cases.models import Case
 from intake.cases.operations import submit_case
+from intake.cases.sources import client_digest, open_receipt, seal_receipt
 from intake.core.calendar import last_local_day
 from intake.core.deadlines import Priority, Step
 from intake.extensions import db
 from intake.org import choices
 from intake.org.policies import working_days_for
+from intake.public import abuse
 from intake.public.blueprint import RECEIPT, bp, remember_tracked
-from intake.public.forms import SubmissionForm
+from intake.public.forms import CitizenSubmissionForm
+from intake.web import throttle
 from intake.web.lifecycle import perform
 
 
@@ -29,7 +33,7 @@ def index():
 
 @bp.route("/submit", methods=["GET", "POST"])
 def submit():
-    form = SubmissionForm()
+    form = CitizenSubmissionForm()
     locale = str(get_locale())
     form.field_id.choices = choices.field_choices(locale)
     form.concerned_unit_id.choices = choices.unit_choices(locale)
@@ -37,25 +41,45 @@ def submit():
     if not form.is_submitted() or not _plausible_token(form.submission_token.data):
         # A token is ours (43 URL-safe characters) or replaced: the column holds 64.
         form.submission_token.data = secrets.token_urlsafe(32)
+    form.started.data = abuse.keep_or_renew_stamp(
+        form.started.data if form.is_submitted() else None
+    )
 
+    status = 422 if form.is_submitted() else 200
     if form.validate_on_submit():
         uploads, procedure_id = form.read_uploads(), choices.procedure_id_from_form(form)
-        if not form.errors:
-            outcome = perform(
-                lambda: submit_case(
+        token = form.submission_token.data or None
+        # The same form sent again (a double click) is the same item: never refused.
+        refusal = None if form.errors or _already_logged(token) else abuse.refusal_for(form)
+        if refusal is not None:
+            form.form_errors.append(refusal.message)
+            status = refusal.status
+        elif not form.errors:
+            address = throttle.client_address()
+            secret_key = current_app.config["SECRET_KEY"]
+
+            def log_item():
+                result = submit_case(
                     form.to_submission(uploads, procedure_id, locale),
                     actor="citizen",
                     now=clock.now(),
                     calendar=None,
-                    secret_key=current_app.config["SECRET_KEY"],
+                    secret_key=secret_key,
                     upload_dir=current_app.config["UPLOAD_DIR"],
                     max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
-                    submission_token=form.submission_token.data or None,
+                    submission_token=token,
                 )
-            )
+                sealed = seal_receipt(result.case, result.access_key, now=clock.now(),
+                                      digest=client_digest(secret_key, address))  # fmt: skip
+                return result, sealed
+
+            outcome = perform(log_item)
             if outcome.ok:
-                result = outcome.value
-                session[RECEIPT] = {"case_id": result.case.id, "access_key": result.access_key}
+                result, sealed = outcome.value
+                if result.created:
+                    abuse.count_submission(form)
+                # Only the case and one half of the key: the key itself never enters the cookie.
+                session[RECEIPT] = {"case_id": result.case.id, "sealed": sealed}
                 remember_tracked(result.case.id)
                 return redirect(url_for("public.receipt"), code=303)
             outcome.refusal.attach_to(form)
@@ -63,9 +87,14 @@ def submit():
     if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
         # Browsers never re-send chosen files with a form shown again: say so, next to them.
         form.attachments.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))
-
-    status = 422 if form.is_submitted() else 200
     return render_template("public/submit.html", form=form, procedures=procedures), status
+
+
+def _already_logged(token: str | None) -> bool:
+    return (
+        bool(token)
+        and db.session.scalar(sa.select(Case.id).where(Case.submission_token == token)) is not None
+    )
 
 
 def _plausible_token(value: str | None) -> bool:
@@ -77,15 +106,20 @@ TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 @bp.get("/receipt")
 def receipt():
-    data = session.get(RECEIPT)
-    case = db.session.get(Case, data["case_id"]) if data else None
+    """The receipt, with the access key shown this once (``intake.cases.sources``); shown
+    again, it says where the key went instead. Never cached."""
+    data = session.get(RECEIPT) or {}
+    case = db.session.get(Case, data["case_id"]) if isinstance(data.get("case_id"), int) else None
     if case is None:
         flash(_("Không còn phiếu tiếp nhận để hiển thị. Hãy tra cứu bằng mã và mã tra cứu."))
         return redirect(url_for("public.track"))
-    return render_template(
+    outcome = perform(lambda: open_receipt(case.id, str(data.get("sealed") or "")))
+    session[RECEIPT] = {"case_id": case.id}
+    page = render_template(
         "public/receipt.html",
         case=case,
-        access_key=data["access_key"],
+        access_key=outcome.value if outcome.ok else None,
         triage_by=last_local_day(case.triage_due_at),
         triage_days=working_days_for(Step.TRIAGE, case.priority, case.field_id),
     )
+    return page, 200, {"Cache-Control": "no-store"}

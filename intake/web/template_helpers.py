@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, url_for
@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, format_decimal, format_num
 
 from intake import clock
 from intake.cases import labels
+from intake.cases.sources import bursts_for
 from intake.core.calendar import last_local_day
 from intake.core.calendar import local_date as local_date_of
 from intake.org.calendar import load_working_calendar
@@ -29,6 +30,18 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["site_authority"] = site_authority
     app.jinja_env.globals["working_days_left"] = working_days_left
+    app.jinja_env.globals["submission_bursts"] = submission_bursts
+
+
+def submission_bursts(cases) -> dict:
+    """The bursts among ``cases`` (a page of a queue, or one case): many items from one
+    address, e-mail or phone in a short time (``intake.cases.sources``), for
+    ``officer/_burst_warning.html``."""
+    return bursts_for(
+        list(cases),
+        window=timedelta(minutes=current_app.config["BURST_WINDOW_MINUTES"]),
+        threshold=current_app.config["BURST_THRESHOLD"],
+    )
 
 
 def current_language() -> str:

@@ -6,6 +6,7 @@ from intake.core.redaction import (
     PLACEHOLDERS,
     Finding,
     Kind,
+    Known,
     find_personal_data,
     highlight_segments,
     mask,
@@ -25,8 +26,11 @@ def test_placeholders_are_vietnamese_and_cover_every_kind():
         Kind.ID_NUMBER: "[số định danh đã ẩn]",
         Kind.PHONE: "[số điện thoại đã ẩn]",
         Kind.EMAIL: "[email đã ẩn]",
+        Kind.NAME: "[họ tên đã ẩn]",
+        Kind.ADDRESS: "[địa chỉ đã ẩn]",
+        Kind.TAX_CODE: "[mã số thuế đã ẩn]",
     }
-    assert [k.value for k in Kind] == ["id_number", "phone", "email"]
+    assert [k.value for k in Kind] == ["id_number", "phone", "email", "name", "address", "tax_code"]
 
 
 @pytest.mark.parametrize(
@@ -65,7 +69,7 @@ def test_id_numbers_are_found(text, expected):
         ("Liên hệ 84912345678", "84912345678"),
         ("Liên hệ +84 (0) 912 345 678", "+84 (0) 912 345 678"),
         ("Liên hệ +840912345678", "+840912345678"),
-        ("Bàn: (0299) 3822 456, gặp chị Lan", "(0299) 3822 456"),
+        ("Bàn: (0299) 3822 456, gặp chị ấy", "(0299) 3822 456"),
         ("Bàn: (024)38224567", "(024)38224567"),
         ("Bàn: 024 3822 4567", "024 3822 4567"),
         ("Bàn: 024.3822.4567", "024.3822.4567"),
@@ -281,3 +285,66 @@ def test_highlight_segments_alternate_plain_and_marked():
     ]
     assert highlight_segments("") == []
     assert highlight_segments("Không có gì") == [("Không có gì", None)]
+
+
+KNOWN = Known(
+    full_name="Nguyễn Thị Hoa",
+    address="Ấp Phú Hữu, xã An Hiệp, huyện Châu Thành",
+    phone="0912345678",
+    email="hoa.nguyen@example.com",
+    id_number="094123456789",
+    tax_code="2200123456-001",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Trả lời bà Nguyễn Thị Hoa về việc cấp sổ.", "Trả lời bà [họ tên đã ẩn] về việc cấp sổ."),
+        ("Ý kiến của NGUYỄN THỊ HOA.", "Ý kiến của [họ tên đã ẩn]."),
+        ("gửi nguyen thi hoa", "gửi [họ tên đã ẩn]"),
+        ("Nguyễn  Thị\nHoa đề nghị", "[họ tên đã ẩn] đề nghị"),
+        # Decomposed (NFD) input: the marks go with their letters.
+        (
+            unicodedata.normalize("NFD", "bà Nguyễn Thị Hoa."),
+            unicodedata.normalize("NFD", "bà") + " [họ tên đã ẩn].",
+        ),
+        ("Nhà ở ap phu huu, xa an hiep, huyen chau thanh.", "Nhà ở [địa chỉ đã ẩn]."),
+        ("Đường vào Ấp Phú Hữu bị ngập.", "Đường vào [địa chỉ đã ẩn] bị ngập."),
+        ("Huyện Châu Thành đã chỉ đạo.", "Huyện Châu Thành đã chỉ đạo."),  # everyone's district
+        ("Cầu Quay và đường Lê Lợi", "Cầu Quay và đường Lê Lợi"),  # not cậu, not dượng
+        ("MST 2200123456 - 001 của hộ kinh doanh", "MST [mã số thuế đã ẩn] của hộ kinh doanh"),
+        (
+            "gọi 84 912 345 678 hoặc HOA.NGUYEN@EXAMPLE.COM",
+            "gọi [số điện thoại đã ẩn] hoặc [email đã ẩn]",
+        ),
+        ("CCCD 0941 2345 6789", "CCCD [số định danh đã ẩn]"),
+        ("Hoa sen nở ở hồ.", "Hoa sen nở ở hồ."),  # the given name alone is a word
+    ],
+)
+def test_what_is_known_of_the_submitter_is_found_in_any_form(text, masked):
+    assert mask(text, known=KNOWN) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("Kính gửi ông Trần Văn Bình.", "Kính gửi ông [họ tên đã ẩn]."),
+        (
+            "Ông Lê Minh đã nhận. Bà Sáu cũng vậy.",
+            "Ông [họ tên đã ẩn] đã nhận. Bà [họ tên đã ẩn] cũng vậy.",
+        ),
+        (
+            "anh Tuấn, chị Lan và em Út",
+            "anh [họ tên đã ẩn], chị [họ tên đã ẩn] và em [họ tên đã ẩn]",
+        ),
+        ("CÔ PHẠM THỊ MAI dạy lớp 3", "CÔ [họ tên đã ẩn] dạy lớp 3"),
+        ("chú Bảy, bác Hai, cụ Tư", "chú [họ tên đã ẩn], bác [họ tên đã ẩn], cụ [họ tên đã ẩn]"),
+        ("ông A được hỗ trợ", "ông A được hỗ trợ"),  # already anonymised
+        ("bà con trong ấp", "bà con trong ấp"),  # no capital: not a name
+        ("gửi ông. Sau đó", "gửi ông. Sau đó"),  # a new sentence is not a name
+        ("chị em phụ nữ", "chị em phụ nữ"),
+    ],
+)
+def test_names_after_a_form_of_address_are_masked(text, masked):
+    assert mask(text) == masked

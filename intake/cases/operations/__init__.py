@@ -42,7 +42,12 @@ from intake.cases.operations.submission import (
     case_search_text,
     submit_case,
 )
-from intake.cases.operations.tracking import find_tracked_case
+from intake.cases.operations.tracking import (
+    contact_matches,
+    find_tracked_case,
+    recover_access_key,
+    reissue_access_key,
+)
 from intake.cases.operations.triage import (
     assign_case,
     classify_case,
@@ -68,6 +73,7 @@ __all__ = [
     "check_version",
     "classify_case",
     "close_case",
+    "contact_matches",
     "decide_extension",
     "defer_case",
     "find_tracked_case",
@@ -76,6 +82,8 @@ __all__ = [
     "publish_answer",
     "rate_answer",
     "reconsideration_open",
+    "recover_access_key",
+    "reissue_access_key",
     "recompute_due_dates",
     "reject_case",
     "reply_cooperation",
