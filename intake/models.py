@@ -9,6 +9,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.letters.models import IssuedLetter
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
@@ -38,6 +39,7 @@ __all__ = [
     "CooperationRequest",
     "DeadlinePolicy",
     "Field",
+    "IssuedLetter",
     "OutboxMessage",
     "Procedure",
     "ReceivedRollup",

@@ -4,10 +4,11 @@
 - ``tracking``: following an item with its code and key, and the citizen's verbs on it
   (add information, withdraw, rate, ask for reconsideration) through one door;
 - ``published``: the published answers;
-- ``stats``: the public statistics.
+- ``stats``: the public statistics;
+- ``letters``: the official letters of a tracked item, as PDF.
 """
 
-from intake.public import published, stats, submission, tracking  # noqa: F401  (their routes)
+from intake.public import letters, published, stats, submission, tracking  # noqa: F401  (routes)
 from intake.public.blueprint import bp
 
 __all__ = ["bp"]
