@@ -82,7 +82,7 @@ def _fitting_size(pdf: FPDF, text: str, style: str, width: float) -> float:
     return 12
 
 
-def _rule_under(pdf: FPDF, x: float, width: float, length: float, gap: float = 1.2) -> None:
+def _rule_under(pdf: FPDF, x: float, width: float, length: float, gap: float = 1.6) -> None:
     """A thin line of ``length`` centred under the last line written in the column."""
     y = pdf.get_y() + gap
     start = x + (width - length) / 2
@@ -129,7 +129,7 @@ def _title(pdf: FPDF, letter: LetterContent) -> None:
         _centered(pdf, LEFT + 15, TEXT_WIDTH - 30, letter.summary, "B", 14, 6.6)
         pdf.set_font(FAMILY, "B", 14)
         width = min(pdf.get_string_width(letter.summary), TEXT_WIDTH - 30)
-        _rule_under(pdf, LEFT, TEXT_WIDTH, width / 3, gap=1.5)
+        _rule_under(pdf, LEFT, TEXT_WIDTH, width / 3, gap=2.0)
         pdf.ln(7)
     if letter.salutation:
         _centered(pdf, LEFT, TEXT_WIDTH, letter.salutation, "", BODY_SIZE, 7)

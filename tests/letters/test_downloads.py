@@ -4,6 +4,7 @@ case; nobody else gets a PDF."""
 from __future__ import annotations
 
 import re
+from html import unescape as html_unescape
 
 import sqlalchemy as sa
 
@@ -17,7 +18,7 @@ from tests.public.test_track import submitted, track
 
 
 def _letter_links(html: str) -> list[str]:
-    return re.findall(r'href="([^"]+\.pdf)"', html)
+    return [html_unescape(h) for h in re.findall(r'href="([^"]+\.pdf(?:\?[^"]*)?)"', html)]
 
 
 def test_the_citizen_downloads_the_letters_of_the_item(org, app, client, submit_form, now):
