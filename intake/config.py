@@ -39,6 +39,11 @@ class Defaults:
     REPORT_ISSUER_EN = "Office of the Provincial People's Committee"
     REPORT_PLACE = "Sóc Trăng"
     SITE_CONTACT_ADDRESS = "Số 01 Châu Văn Tiếp, Phường 2, TP Sóc Trăng"
+    # Official letters (intake/letters): the place of their date line (default REPORT_PLACE),
+    # unit code → abbreviation in "Số: 05/TB-VPUBND", role → the signer's printed position.
+    LETTER_PLACE = None
+    LETTER_UNIT_SYMBOLS: dict[str, str] = {}
+    LETTER_SIGNER_TITLES: dict[str, str] = {}
     DEMO_BANNER = False  # `make run` turns it on: the data are samples, not real items
 
     # Languages: Vietnamese first; English on request.

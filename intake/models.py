@@ -12,6 +12,7 @@ from intake.cases.models import (
     CooperationRequest,
 )
 from intake.cases.sources import SubmissionSource
+from intake.letters.models import IssuedLetter
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (
@@ -45,6 +46,7 @@ __all__ = [
     "CooperationRequest",
     "DeadlinePolicy",
     "Field",
+    "IssuedLetter",
     "OutboxMessage",
     "Procedure",
     "ReceivedRollup",

@@ -6,10 +6,11 @@ cooperation, and the review before publication. One module per page family:
 - ``case_page``: the case page and the one door through which every verb of
   ``intake.cases.verbs`` is done;
 - ``review``: the review of an answer before publication;
-- ``access_keys``: a new access key for a citizen who called or came in, shown once.
+- ``access_keys``: a new access key for a citizen who called or came in, shown once;
+- ``letters``: the official letters of a case, as PDF.
 """
 
-from intake.officer import access_keys, case_page, queues, record, review  # noqa: F401
+from intake.officer import access_keys, case_page, letters, queues, record, review  # noqa: F401
 from intake.officer.blueprint import bp
 
 __all__ = ["bp"]

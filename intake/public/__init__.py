@@ -5,10 +5,12 @@
   (add information, withdraw, rate, ask for reconsideration) through one door;
 - ``recovery``: a new access key for a citizen who lost theirs;
 - ``published``: the published answers;
-- ``stats``: the public statistics.
+- ``stats``: the public statistics;
+- ``letters``: the official letters of a tracked item, as PDF.
 """
 
 from intake.public import (  # noqa: F401  (their routes)
+    letters,
     published,
     recovery,
     stats,
