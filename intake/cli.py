@@ -165,7 +165,7 @@ def audit_verify_command(anchor_missing: bool) -> None:
 def retention_command(dry_run: bool, limit: int) -> None:
     """Anonymise the personal data of items that ended more than RETENTION_YEARS ago and
     delete their attachments (the worker does this a batch per round)."""
-    from intake.cases.retention import anonymise_due, due_for_anonymisation, retention_cutoff
+    from intake.retention import anonymise_due, due_for_anonymisation, retention_cutoff
 
     now = clock.now()
     if dry_run:

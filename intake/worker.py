@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake import clock
 from intake.cases.anchors import AuditCheckpoint, take_checkpoint
-from intake.cases.retention import anonymise_due
+from intake.retention import anonymise_due
 from intake.cases.tick import TickReport, run_case_tick
 from intake.core.calendar import local_date
 from intake.extensions import db

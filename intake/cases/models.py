@@ -132,7 +132,7 @@ class Case(db.Model):
     # Set by the deadline worker when the citizen has not answered a request for information
     # within the window; the intake office decides what to do (usually refuse, with reason).
     info_overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # When retention anonymised the submitter's personal data (intake.cases.retention).
+    # When retention anonymised the submitter's personal data (intake.retention).
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

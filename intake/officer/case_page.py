@@ -81,11 +81,11 @@ def load_case(case_id: int) -> Case:
 @bp.get("/cases/<id:case_id>")
 def case_detail(case_id: int):
     case = load_case(case_id)
-    _record_view(case, "case_page")
+    record_view(case, "case_page")
     return render_case_page(case)
 
 
-def _record_view(case: Case, detail: str, label: str = "") -> None:
+def record_view(case: Case, detail: str, label: str = "") -> None:
     """The processing log's line for what this officer is about to see (Decree 13/2023);
     nothing personal is shown when it cannot be written."""
     if not perform(lambda: record_personal_data_view(case, detail, label=label)).ok:
@@ -219,7 +219,7 @@ def attachment(attachment_id: int):
     path = Path(current_app.config["UPLOAD_DIR"]) / item.storage_key
     if not path.is_file():
         abort(404)
-    _record_view(item.case, "attachment", f"{item.case.reference_code} {item.original_name}")
+    record_view(item.case, "attachment", f"{item.case.reference_code} {item.original_name}")
     return send_file(
         path, mimetype=item.content_type, as_attachment=True, download_name=item.original_name
     )

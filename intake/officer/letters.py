@@ -7,7 +7,7 @@ from flask import abort, request
 
 from intake.letters.download import find_letter_event, issue_for_download, letter_list, pdf_response
 from intake.officer.blueprint import bp
-from intake.officer.case_page import load_case
+from intake.officer.case_page import load_case, record_view
 from intake.web.params import id_param
 
 
@@ -27,4 +27,5 @@ def letter_pdf(case_id: int, kind: str):
         if event_id is None:
             abort(404)
     event = find_letter_event(case, kind, event_id)
+    record_view(case, "letter", f"{case.reference_code} {kind}")
     return pdf_response(case, issue_for_download(case, event))

@@ -25,6 +25,8 @@ from flask import current_app
 
 from intake.cases.anchors import EventErasure, seal_erasure
 from intake.cases.events import event_hash, record_event
+from intake.cases.sources import SubmissionSource
+from intake.letters.models import IssuedLetter
 from intake.cases.models import Attachment, Case, CaseEvent, SubmitterType
 from intake.core.states import FINAL_STATES, EventKind
 from intake.extensions import db
@@ -33,6 +35,7 @@ from intake.transaction import after_commit
 
 #: What the anonymised submitter is called on every page that still shows the item.
 ANONYMOUS = "—"
+ANONYMISED_LETTER_BODY = "(Nội dung đã được ẩn danh khi hết thời hạn lưu trữ.)"
 DEFAULT_RETENTION_YEARS = 5
 
 
@@ -105,6 +108,9 @@ def anonymise_case(case: Case, now: datetime, report: RetentionReport) -> None:
     report.notes_erased += _erase_event_notes(case, now)
     report.attachments_deleted += _delete_attachments(case)
     _anonymise_notices(case)
+    _anonymise_letters(case)
+    # Where the submission came from (a keyed digest of the address) is personal data too.
+    db.session.execute(sa.delete(SubmissionSource).where(SubmissionSource.case_id == case.id))
     record_event(case, EventKind.ANONYMISED, actor="system", now=now)
     report.anonymised.append(case.reference_code)
 
@@ -145,6 +151,18 @@ def _delete_attachments(case: Case) -> int:
 
     after_commit(db.session, delete_files)
     return len(attachments)
+
+
+def _anonymise_letters(case: Case) -> None:
+    """Official letters keep their number, date, issuer and summary (the register of outgoing
+    documents); the addressee and the body go."""
+    for letter in db.session.scalars(sa.select(IssuedLetter).where(IssuedLetter.case_id == case.id)):
+        letter.content = {
+            **letter.content,
+            "salutation": None,
+            "paragraphs": [ANONYMISED_LETTER_BODY],
+            "recipients": [ANONYMOUS],
+        }
 
 
 def _anonymise_notices(case: Case) -> None:
