@@ -104,6 +104,7 @@ def test_main_pages_have_no_serious_accessibility_finding(live_server, browser, 
     page.locator("form.form button[type=submit]").click()  # nothing filled in
     page.wait_for_load_state()
     assert page.title().startswith("Lỗi:" if lang == "vi" else "Error:")
+    assert page.evaluate("document.activeElement.id") == "form-errors"  # it takes the focus
     _check(page, "submit with errors", findings, phone)
     _visit(page, live_server, "/track", "track", findings, phone)
     page.fill("#reference_code", code)
@@ -145,3 +146,43 @@ def test_main_pages_have_no_serious_accessibility_finding(live_server, browser, 
     administration.close()
 
     assert not findings, f"{len(findings)} finding(s):\n" + "\n".join(findings)
+
+
+#: Every other page type of the officers and administrators, for reflow and axe on a phone.
+MORE_PAGES = {
+    "intake": ["/officer/intake?tab=returned", "/officer/intake?tab=all", "/officer/cases/new",
+               "/account/password"],
+    "lead": ["/officer/unit"],
+    "admin": ["/admin/", "/admin/users/new", "/admin/units", "/admin/fields", "/admin/fields/new",
+              "/admin/procedures", "/admin/procedures/new", "/admin/rules", "/admin/rules/new",
+              "/admin/policies", "/admin/policies/new", "/admin/calendar"],
+}  # fmt: skip
+
+
+def test_every_officer_and_admin_page_reflows_at_390_px(live_server, browser, world):
+    staff, items, _, _ = world
+    findings: list[str] = []
+    for role, paths in MORE_PAGES.items():
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        page = _sign_in(context, live_server, getattr(staff, role), "vi")
+        for path in paths:
+            _visit(page, live_server, path, path, findings, phone=True)
+        if role == "intake":
+            case = items["I"]  # answered and published: the case page with the most on it
+            _visit(page, live_server, f"/officer/cases/{case.id}", "answered case", findings, True)
+        context.close()
+    assert not findings, f"{len(findings)} finding(s):\n" + "\n".join(findings)
+
+
+def test_organisation_fields_follow_the_choice_without_javascript(live_server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server + "/submit")
+    assert page.is_checked("#submitter_type-0")  # an individual, by default
+    assert not page.is_visible("#organisation_name")
+    assert not page.is_visible("#tax_code")
+    page.check("input[name=submitter_type][value=organisation]")
+    assert page.is_visible("#organisation_name") and page.is_visible("#tax_code")
+    page.check("input[name=submitter_type][value=individual]")
+    assert not page.is_visible("#organisation_name")
+    context.close()
