@@ -186,3 +186,32 @@ def test_organisation_fields_follow_the_choice_without_javascript(live_server, b
     page.check("input[name=submitter_type][value=individual]")
     assert not page.is_visible("#organisation_name")
     context.close()
+
+
+FOCUS_RING = """(selector) => {
+  const element = document.querySelector(selector);
+  element.focus();
+  const style = getComputedStyle(element);
+  const rgb = c => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  let behind = element.parentElement, background = "rgba(0, 0, 0, 0)";
+  while (behind && (background = getComputedStyle(behind).backgroundColor) === "rgba(0, 0, 0, 0)")
+    behind = behind.parentElement;
+  const [a, b] = [lum(rgb(style.outlineColor)), lum(rgb(background))].sort((x, y) => y - x);
+  return {width: parseFloat(style.outlineWidth), style: style.outlineStyle,
+          contrast: (a + 0.05) / (b + 0.05)};
+}"""
+
+
+@pytest.mark.parametrize(
+    "selector", [".main-nav a", "main button.primary", "#reference_code", ".site-footer a"]
+)
+def test_the_focus_ring_stands_out_from_its_background(live_server, browser, selector):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(live_server + "/track")
+    page.keyboard.press("Tab")  # a keyboard user: the browser shows focus rings from now on
+    ring = page.evaluate(FOCUS_RING, selector)
+    assert ring["style"] == "solid" and ring["width"] >= 2, ring
+    assert ring["contrast"] >= 3, ring
