@@ -38,6 +38,8 @@ class Defaults:
     REPORT_ISSUER = "Văn phòng Ủy ban nhân dân tỉnh"
     REPORT_ISSUER_EN = "Office of the Provincial People's Committee"
     REPORT_PLACE = "Sóc Trăng"
+    # The issuer's code in a report's number, "Số: Q1-2026/BC-VPUBND" (intake/reports/printed.py).
+    REPORT_ISSUER_CODE = "VPUBND"
     SITE_CONTACT_ADDRESS = "Số 01 Châu Văn Tiếp, Phường 2, TP Sóc Trăng"
     # Official letters (intake/letters): the place of their date line (default REPORT_PLACE),
     # unit code → abbreviation in "Số: 05/TB-VPUBND", role → the signer's printed position.

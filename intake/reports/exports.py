@@ -43,33 +43,50 @@ class Column:
     header: object  # a lazy string: translated when the table is built
     value: Callable[[Figures], object]
     percent: bool = False
+    key: str = ""  # the figure's name, by which the printed report groups columns by theme
 
 
-RECEIVED_COLUMN = Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received)
+RECEIVED_COLUMN = Column(_l("Tiếp nhận trong kỳ"), lambda f: f.received, key="received")
 COLUMNS: tuple[Column, ...] = (
-    Column(_l("Tồn kỳ trước chuyển sang"), lambda f: f.carried_over),
+    Column(_l("Tồn kỳ trước chuyển sang"), lambda f: f.carried_over, key="carried_over"),
     RECEIVED_COLUMN,
-    Column(_l("Lượt được giao xử lý"), lambda f: f.assigned),
-    Column(_l("Từ chối tiếp nhận"), lambda f: f.refused),
-    Column(_l("Chuyển cơ quan có thẩm quyền"), lambda f: f.transferred_out),
-    Column(_l("Người gửi rút"), lambda f: f.withdrawn),
-    Column(_l("Đã trả lời"), lambda f: f.answered),
-    Column(_l("Trả lời đúng hạn"), lambda f: f.answered_on_time),
-    Column(_l("Trả lời trễ hạn"), lambda f: f.answered_late),
-    Column(_l("Tỷ lệ đúng hạn (%)"), lambda f: _percent(f.on_time_rate), percent=True),
-    Column(_l("Đã công khai"), lambda f: f.published),
-    Column(_l("Tồn cuối kỳ"), lambda f: f.open_at_end),
-    Column(_l("Trong hạn"), lambda f: f.within_deadline_at_end),
-    Column(_l("Quá hạn"), lambda f: f.overdue_at_end),
-    Column(_l("Tiếp tục nghiên cứu"), lambda f: f.deferred_at_end),
-    Column(_l("Thời gian xử lý bình quân (ngày làm việc)"), lambda f: _round(f.handling_mean)),
-    Column(_l("Trung vị (ngày làm việc)"), lambda f: _round(f.handling_median)),
-    Column(_l("Phân vị 90 (ngày làm việc)"), lambda f: _round(f.handling_p90)),
-    Column(_l("Lượt đánh giá"), lambda f: f.ratings_count),
-    Column(_l("Điểm hài lòng bình quân (1-5)"), lambda f: _round(f.rating_mean)),
-    Column(_l("Tỷ lệ hài lòng (%)"), lambda f: _percent(f.satisfied_share), percent=True),
-    Column(_l("Đề nghị xem xét lại"), lambda f: f.reconsiderations),
-    Column(_l("Bị đơn vị trả lại"), lambda f: f.bounced),
+    Column(_l("Lượt được giao xử lý"), lambda f: f.assigned, key="assigned"),
+    Column(_l("Từ chối tiếp nhận"), lambda f: f.refused, key="refused"),
+    Column(_l("Chuyển cơ quan có thẩm quyền"), lambda f: f.transferred_out, key="transferred_out"),
+    Column(_l("Người gửi rút"), lambda f: f.withdrawn, key="withdrawn"),
+    Column(_l("Đã trả lời"), lambda f: f.answered, key="answered"),
+    Column(_l("Trả lời đúng hạn"), lambda f: f.answered_on_time, key="answered_on_time"),
+    Column(_l("Trả lời trễ hạn"), lambda f: f.answered_late, key="answered_late"),
+    Column(
+        _l("Tỷ lệ đúng hạn (%)"),
+        lambda f: _percent(f.on_time_rate),
+        percent=True,
+        key="on_time_rate",
+    ),
+    Column(_l("Đã công khai"), lambda f: f.published, key="published"),
+    Column(_l("Tồn cuối kỳ"), lambda f: f.open_at_end, key="open_at_end"),
+    Column(_l("Trong hạn"), lambda f: f.within_deadline_at_end, key="within_deadline_at_end"),
+    Column(_l("Quá hạn"), lambda f: f.overdue_at_end, key="overdue_at_end"),
+    Column(_l("Tiếp tục nghiên cứu"), lambda f: f.deferred_at_end, key="deferred_at_end"),
+    Column(
+        _l("Thời gian xử lý bình quân (ngày làm việc)"),
+        lambda f: _round(f.handling_mean),
+        key="handling_mean",
+    ),
+    Column(
+        _l("Trung vị (ngày làm việc)"), lambda f: _round(f.handling_median), key="handling_median"
+    ),
+    Column(_l("Phân vị 90 (ngày làm việc)"), lambda f: _round(f.handling_p90), key="handling_p90"),
+    Column(_l("Lượt đánh giá"), lambda f: f.ratings_count, key="ratings_count"),
+    Column(_l("Điểm hài lòng bình quân (1-5)"), lambda f: _round(f.rating_mean), key="rating_mean"),
+    Column(
+        _l("Tỷ lệ hài lòng (%)"),
+        lambda f: _percent(f.satisfied_share),
+        percent=True,
+        key="satisfied_share",
+    ),
+    Column(_l("Đề nghị xem xét lại"), lambda f: f.reconsiderations, key="reconsiderations"),
+    Column(_l("Bị đơn vị trả lại"), lambda f: f.bounced, key="bounced"),
 )
 
 

@@ -22,7 +22,8 @@ from intake.core.text import fold
 from intake.extensions import db
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
-from intake.reports import charts, exports
+from intake.org.models import Field, Unit
+from intake.reports import charts, exports, printed
 from intake.reports import queries as trends
 from intake.reports.figures import Breakdown, Filters, build_report, ranked
 from intake.reports.labels import ReportLabels
@@ -126,22 +127,7 @@ def dashboard():
     ]
     unit_rows.sort(key=UNIT_SORTS.get(sort, UNIT_SORTS["rank"]))
 
-    trend_end = trends.trend_end(period, today)
-    months = trends.months_back(trend_end, 12)
-    flow = trends.monthly_flow(months, trend_end, filters)
-    month_labels = [format_date(m, "MM/yy") for m in months]
-    # Filtered to a unit, what comes in is what is routed to it (items arrive unrouted).
-    incoming = "assigned" if filters.unit_id is not None else "received"
-    intake_label = _("Được giao") if filters.unit_id is not None else _("Tiếp nhận")
-    received = [flow[m][incoming] for m in months]
-    answered = [flow[m]["answered"] for m in months]
-    on_time = [
-        flow[m]["on_time"] / flow[m]["answered"] if flow[m]["answered"] else None for m in months
-    ]
-    overdue_units = [(labels.unit(u), n) for u, n in trends.overdue_by_unit(now, filters)]
-    by_field = trends.assigned_by_field(period, filters).most_common(12)
-    by_field = [(labels.field(f), n) for f, n in by_field]
-
+    chart_figures, chart_data = _charts(period, today, now, filters, labels)
     overdue = db.session.execute(trends.overdue_items(now, filters).limit(OVERDUE_LIST_LIMIT)).all()
     calendar = load_working_calendar()
     overdue_rows = [
@@ -160,38 +146,60 @@ def dashboard():
         min_sample=_min_sample(),
         names=labels,
         overdue_rows=overdue_rows,
-        overdue_total=sum(n for _, n in overdue_units),
-        charts={
-            "flow": charts.column_chart(
-                "flow",
-                _("Tiếp nhận và trả lời theo tháng"),
-                month_labels,
-                [charts.Series(intake_label, received), charts.Series(_("Đã trả lời"), answered)],
-                fmt=number,
-            ),
-            "on_time": charts.column_chart(
-                "ontime",
-                _("Tỷ lệ trả lời đúng hạn theo tháng"),
-                month_labels,
-                [charts.Series(_("Tỷ lệ đúng hạn"), on_time)],
-                percent=True,
-                fmt=number,
-            ),
-            "overdue_units": charts.bar_chart(
-                "overdue", _("Phản ánh đang quá hạn theo đơn vị"), overdue_units[:12], fmt=number
-            ),
-            "fields": charts.bar_chart(
-                "fields", _("Phản ánh được chuyển xử lý theo lĩnh vực"), by_field, fmt=number
-            ),
-        },
-        chart_data={
-            "months": list(zip(month_labels, received, answered, on_time, strict=True)),
-            "overdue_units": overdue_units,
-            "fields": by_field,
-        },
+        overdue_total=sum(n for _, n in chart_data["overdue_units"]),
+        charts=chart_figures,
+        chart_data=chart_data,
         now=now,
         unit_view=filters.unit_id is not None,
     )
+
+
+def _charts(period, today, now, filters: Filters, labels: ReportLabels):
+    """The four charts of the dashboard, also printed in the report, and their figures."""
+    trend_end = trends.trend_end(period, today)
+    months = trends.months_back(trend_end, 12)
+    flow = trends.monthly_flow(months, trend_end, filters)
+    month_labels = [format_date(m, "MM/yy") for m in months]
+    # Filtered to a unit, what comes in is what is routed to it (items arrive unrouted).
+    incoming = "assigned" if filters.unit_id is not None else "received"
+    intake_label = _("Được giao") if filters.unit_id is not None else _("Tiếp nhận")
+    received = [flow[m][incoming] for m in months]
+    answered = [flow[m]["answered"] for m in months]
+    on_time = [
+        flow[m]["on_time"] / flow[m]["answered"] if flow[m]["answered"] else None for m in months
+    ]
+    overdue_units = [(labels.unit(u), n) for u, n in trends.overdue_by_unit(now, filters)]
+    by_field = trends.assigned_by_field(period, filters).most_common(12)
+    by_field = [(labels.field(f), n) for f, n in by_field]
+    figures = {
+        "flow": charts.column_chart(
+            "flow",
+            _("Tiếp nhận và trả lời theo tháng"),
+            month_labels,
+            [charts.Series(intake_label, received), charts.Series(_("Đã trả lời"), answered)],
+            fmt=number,
+        ),
+        "on_time": charts.column_chart(
+            "ontime",
+            _("Tỷ lệ trả lời đúng hạn theo tháng"),
+            month_labels,
+            [charts.Series(_("Tỷ lệ đúng hạn"), on_time)],
+            percent=True,
+            fmt=number,
+        ),
+        "overdue_units": charts.bar_chart(
+            "overdue", _("Phản ánh đang quá hạn theo đơn vị"), overdue_units[:12], fmt=number
+        ),
+        "fields": charts.bar_chart(
+            "fields", _("Phản ánh được chuyển xử lý theo lĩnh vực"), by_field, fmt=number
+        ),
+    }
+    data = {
+        "months": list(zip(month_labels, received, answered, on_time, strict=True)),
+        "overdue_units": overdue_units,
+        "fields": by_field,
+    }
+    return figures, data
 
 
 def number(value: float) -> str:
@@ -218,6 +226,7 @@ def _report_context():
 @bp.get("/reports")
 def reports():
     form, report, table, title, problem, labels, breakdown, filters, now = _report_context()
+    chart_figures, chart_data = _charts(report.period, local_date(now), now, filters, labels)
     return render_template(
         "supervision/report.html",
         form=form,
@@ -234,8 +243,21 @@ def reports():
         kind_label=labels.kind,
         class_label=labels.content_class,
         reason_label=labels.refusal,
-        column_is_percent=[c.percent for c in exports.COLUMNS] + [False],
+        themed_tables=printed.themed_tables(table),
+        report_number=printed.report_number(
+            report.period, _scope_codes(filters), current_app.config["REPORT_ISSUER_CODE"]
+        ),
+        charts=chart_figures,
+        chart_data=chart_data,
     )
+
+
+def _scope_codes(filters: Filters) -> list[str]:
+    """The codes of a report's filters, for its number: unit, field, channel."""
+    unit = db.session.get(Unit, filters.unit_id) if filters.unit_id is not None else None
+    field = db.session.get(Field, filters.field_id) if filters.field_id is not None else None
+    channel = filters.channel.value if filters.channel is not None else None
+    return [x for x in (unit and unit.code, field and field.code, channel) if x]
 
 
 @bp.get("/reports/export.<any(csv, xlsx):fmt>")
