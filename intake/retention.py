@@ -25,11 +25,11 @@ from flask import current_app
 
 from intake.cases.anchors import EventErasure, seal_erasure
 from intake.cases.events import event_hash, record_event
-from intake.cases.sources import SubmissionSource
-from intake.letters.models import IssuedLetter
 from intake.cases.models import Attachment, Case, CaseEvent, SubmitterType
+from intake.cases.sources import SubmissionSource
 from intake.core.states import FINAL_STATES, EventKind
 from intake.extensions import db
+from intake.letters.models import IssuedLetter
 from intake.notifications.models import OutboxMessage, OutboxStatus
 from intake.transaction import after_commit
 
@@ -156,7 +156,9 @@ def _delete_attachments(case: Case) -> int:
 def _anonymise_letters(case: Case) -> None:
     """Official letters keep their number, date, issuer and summary (the register of outgoing
     documents); the addressee and the body go."""
-    for letter in db.session.scalars(sa.select(IssuedLetter).where(IssuedLetter.case_id == case.id)):
+    for letter in db.session.scalars(
+        sa.select(IssuedLetter).where(IssuedLetter.case_id == case.id)
+    ):
         letter.content = {
             **letter.content,
             "salutation": None,

@@ -19,13 +19,13 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from intake import clock
 from intake.cases.anchors import AuditCheckpoint, take_checkpoint
-from intake.retention import anonymise_due
 from intake.cases.tick import TickReport, run_case_tick
 from intake.core.calendar import local_date
 from intake.extensions import db
 from intake.monitoring.models import record_heartbeat
 from intake.reports.recording import take_backlog_snapshot
 from intake.reports.rollups import roll_up_entries
+from intake.retention import anonymise_due
 
 log = logging.getLogger("intake.worker")
 
