@@ -25,6 +25,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.accounts.models import Role, User
 from intake.cases.attachments import Upload, check_upload
@@ -46,6 +47,14 @@ from intake.officer.forms import REQUIRED, VersionedForm, choices_of
 from intake.org import choices
 from intake.org.models import Unit
 from intake.web.params import id_param
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several units at once: a list of checkboxes (filterable by ``officer.js``), not a
+    Ctrl-click multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def _locale() -> str:
@@ -138,7 +147,7 @@ class ClassifyForm(VersionedActionForm):
 class AssignForm(VersionedActionForm):
     verb = "assign"
     lead_unit_id = SelectField(_l("Đơn vị chủ trì"), validators=[InputRequired(REQUIRED)])
-    cooperating_unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[Optional()])
+    cooperating_unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[Optional()])
     note = TextAreaField(_l("Ý kiến chỉ đạo, ghi chú"), validators=[length(max=5000)])
 
     @classmethod
@@ -161,6 +170,56 @@ class AssignForm(VersionedActionForm):
             ],
             "note": self.note.data,
         }
+
+
+class TriageForm(ClassifyForm):
+    """Classify and route in one form and one submit. Until the item is classified no unit
+    is pre-selected: the fallback suggestion (the intake office) would invite misrouting."""
+
+    verb = "triage"
+    lead_unit_id = SelectField(_l("Đơn vị chủ trì"), validators=[InputRequired(REQUIRED)])
+    cooperating_unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[Optional()])
+    note = TextAreaField(_l("Ý kiến chỉ đạo, ghi chú"), validators=[length(max=5000)])
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {**ClassifyForm.defaults(case), "lead_unit_id": suggested_unit_id(case)}
+
+    def set_choices(self, case: Case) -> None:
+        super().set_choices(case)
+        units = choices.unit_choices(_locale(), include_blank=False)
+        self.lead_unit_id.choices = [SelectChoice("", _l("— Chọn đơn vị chủ trì —")), *units]
+        self.cooperating_unit_ids.choices = units
+
+    def suggest(self) -> None:
+        """The "suggest" submit (no JavaScript): the lead unit follows the posted field and
+        procedure, like the script does as they change."""
+        self.lead_unit_id.data = suggested_unit_id(
+            field_id=id_param(self.field_id.data), procedure_id=id_param(self.procedure_id.data)
+        )
+        self.lead_unit_id.raw_data = [self.lead_unit_id.data]
+
+    def inputs(self) -> dict:
+        return {
+            **super().inputs(),
+            **AssignForm.inputs(self),  # the same three fields, read the same way
+        }
+
+
+def suggested_unit_id(case: Case | None = None, *, field_id=None, procedure_id=None) -> str:
+    """The suggested lead unit's id as a form value; "" while nothing points to a unit
+    other than the intake office's fallback."""
+    from intake.core.routing import SuggestionSource
+    from intake.org.routing import suggestion_for
+
+    if case is not None:
+        field_id, procedure_id = case.field_id, case.procedure_id
+    if field_id is None and procedure_id is None:
+        return ""
+    suggestion = suggestion_for(field_id, procedure_id)
+    if suggestion.source is SuggestionSource.INTAKE_OFFICE or suggestion.unit_id is None:
+        return ""
+    return str(suggestion.unit_id)
 
 
 class RejectForm(VersionedActionForm):
@@ -263,7 +322,7 @@ class NoteForm(ActionForm):
 
 class CooperationForm(ActionForm):
     verb = "cooperate"
-    unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
+    unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
     question = TextAreaField(
         _l("Nội dung đề nghị phối hợp"), validators=[DataRequired(REQUIRED), length(max=5000)]
     )
@@ -415,7 +474,8 @@ class ExtensionDecisionForm(VersionedActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.verb: form
     for form in (
-        ClassifyForm, AssignForm, RejectForm, TransferForm, RequestInfoForm, DuplicateForm,
+        ClassifyForm, TriageForm, AssignForm, RejectForm, TransferForm, RequestInfoForm,
+        DuplicateForm,
         AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, CooperationForm,
         DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
         ExtensionDecisionForm,

@@ -50,6 +50,7 @@ from intake.cases.operations.triage import (
     reject_case,
     request_info,
     transfer_out,
+    triage_case,
 )
 from intake.core.errors import InvalidTransition, NotAllowed, StaleCase, SubmissionError
 
@@ -90,6 +91,7 @@ __all__ = [
     "submit_answer",
     "submit_case",
     "transfer_out",
+    "triage_case",
     "withdraw_case",
     "write_answer",
 ]
