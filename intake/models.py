@@ -26,6 +26,7 @@ from intake.reports.models import (
     ReportRollup,
     SnapshotDay,
 )
+from intake.responses.models import ResponseTemplate
 
 __all__ = [
     "Attachment",
@@ -43,6 +44,7 @@ __all__ = [
     "ReceivedRollup",
     "ReportEntry",
     "ReportRollup",
+    "ResponseTemplate",
     "Role",
     "RoutingRule",
     "SnapshotDay",

@@ -8,6 +8,7 @@ other refusal. Forms with a ``version`` carry the case version the officer saw.
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -46,6 +47,7 @@ from intake.forms import BaseForm, WholeNumberField, length
 from intake.officer.forms import REQUIRED, VersionedForm, choices_of
 from intake.org import choices
 from intake.org.models import Unit
+from intake.responses import service as responses
 from intake.web.params import id_param
 
 
@@ -66,6 +68,44 @@ def _unit(value, field: str) -> Unit:
     if unit is None:
         raise InvalidInput(field, _l("không có đơn vị này"))
     return unit
+
+
+class TemplateChoice:
+    """A "use template" select on a form whose text fields receive the chosen template's text:
+    with JavaScript on choosing (``officer.js``), without it by the "insert" submit."""
+
+    #: The text fields a template's text goes into.
+    template_targets: ClassVar[tuple[str, ...]] = ()
+    inserted = False  # shown again after an "insert": the form stays open
+
+    def offer_templates(self, templates) -> None:
+        self._templates = {str(t.id): t.text() for t in templates}
+        self.template_id.choices = [
+            SelectChoice("", _l("— Chọn mẫu —")),
+            *(SelectChoice(str(t.id), t.title) for t in templates),
+        ]
+        self.template_id.render_kw = {
+            "data-templates": json.dumps(
+                {
+                    i: dict.fromkeys(self.template_targets, text)
+                    for i, text in self._templates.items()
+                },
+                ensure_ascii=False,
+            )
+        }
+
+    def insert_template(self) -> None:
+        """Append the chosen template's text to each target, as the script does."""
+        text = self._templates.get(self.template_id.data or "")
+        if text is None:
+            return
+        for name in self.template_targets:
+            target = self[name]
+            current = (target.data or "").strip()
+            target.data = f"{current}\n\n{text}" if current else text
+            target.raw_data = [target.data]
+        self.template_id.data = ""
+        self.inserted = True
 
 
 class ActionForm(BaseForm):
@@ -222,12 +262,17 @@ def suggested_unit_id(case: Case | None = None, *, field_id=None, procedure_id=N
     return str(suggestion.unit_id)
 
 
-class RejectForm(VersionedActionForm):
+class RejectForm(TemplateChoice, VersionedActionForm):
     verb = "reject"
+    template_targets = ("message",)
     reason = SelectField(
         _l("Lý do"), choices=choices_of(REJECT_REASON_LABELS, MANUAL_REJECT_REASONS)
     )
+    template_id = SelectField(_l("Mẫu trả lời"), validators=[Optional()])
     message = TextAreaField(_l("Nội dung thông báo cho người gửi"), validators=[length(max=5000)])
+
+    def set_choices(self, case: Case) -> None:
+        self.offer_templates(responses.refusal_templates())
 
     def inputs(self) -> dict:
         return {"reason": RejectReason(self.reason.data), "message": self.message.data}
@@ -359,8 +404,10 @@ class DeferForm(VersionedActionForm):
         return {"reason": self.reason.data}
 
 
-class AnswerForm(VersionedActionForm):
+class AnswerForm(TemplateChoice, VersionedActionForm):
     verb = "answer"
+    template_targets = ("public_text", "letter")
+    template_id = SelectField(_l("Mẫu trả lời"), validators=[Optional()])
     public_text = TextAreaField(
         _l("Nội dung trả lời công khai"), validators=[Optional(), length(max=20000)]
     )
@@ -369,6 +416,9 @@ class AnswerForm(VersionedActionForm):
     )
     attachment = FileField(_l("Tệp văn bản trả lời (nếu có)"))
     submit_for_review = HiddenField()
+
+    def set_choices(self, case: Case) -> None:
+        self.offer_templates(responses.answer_templates(case.field_id, case.lead_unit_id))
 
     @classmethod
     def defaults(cls, case: Case) -> dict:

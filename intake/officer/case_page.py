@@ -151,6 +151,9 @@ def act(verb_name: str, case_id: int):
     if verb_name == "triage" and request.form.get("suggest"):
         form.suggest()  # the no-JavaScript path: the suggestion follows the posted field
         return render_case_page(case, 200, triage=form)
+    if verb_name in ("answer", "reject") and request.form.get("insert_template"):
+        form.insert_template()  # the no-JavaScript path: the page again, the text inserted
+        return render_case_page(case, 200, **{verb_name: form})
     if not form.validate_on_submit():
         return render_case_page(case, 422, **_bound(case, verb_name, form))
     outcome = perform(
