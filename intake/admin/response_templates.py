@@ -105,7 +105,7 @@ def _template_form(form: ResponseTemplateForm, template: ResponseTemplate | None
         form, "admin/response_template_form.html", run,
         done=lambda t: _("Đã lưu mẫu trả lời."),
         target=lambda t: url_for("admin.response_templates"),
-        template=template,
+        item=template,
         delete_form=DeleteForm() if template else None,
     )  # fmt: skip
 
