@@ -30,6 +30,7 @@ from intake.reports.models import (
     ReportRollup,
     SnapshotDay,
 )
+from intake.responses.models import ResponseTemplate
 
 __all__ = [
     "AuditCheckpoint",
@@ -52,6 +53,7 @@ __all__ = [
     "ReceivedRollup",
     "ReportEntry",
     "ReportRollup",
+    "ResponseTemplate",
     "Role",
     "RoutingRule",
     "SnapshotDay",

@@ -14,7 +14,14 @@ to its field with status 422. One module per page family:
 and the reads, which the ``flask intake`` commands use too.
 """
 
-from intake.admin import calendar, organisation, policies, routing_rules, users  # noqa: F401
+from intake.admin import (  # noqa: F401
+    calendar,
+    organisation,
+    policies,
+    response_templates,
+    routing_rules,
+    users,
+)
 from intake.admin.blueprint import bp
 
 __all__ = ["bp"]

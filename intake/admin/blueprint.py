@@ -3,7 +3,7 @@ exist (404). The routes live in the page modules beside this one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
 from intake.accounts.models import Role
@@ -12,12 +12,27 @@ from intake.admin.common import today
 
 bp = Blueprint("admin", __name__)
 
+#: The admin pages a unit lead may open too.
+UNIT_LEAD_ENDPOINTS = frozenset(
+    {
+        "admin.response_templates",
+        "admin.response_template_new",
+        "admin.response_template_edit",
+        "admin.response_template_delete",
+    }
+)
+
 
 @bp.before_request
 @login_required
 def _admins_only():
     # login_required lets OPTIONS through unauthenticated: an anonymous user has no role.
-    if not current_user.is_authenticated or current_user.role is not Role.ADMIN:
+    if not current_user.is_authenticated:
+        abort(404)
+    # Unit leads manage their unit's response templates; those pages check each template.
+    if current_user.role is Role.UNIT_LEAD and request.endpoint in UNIT_LEAD_ENDPOINTS:
+        return
+    if current_user.role is not Role.ADMIN:
         abort(404)
 
 

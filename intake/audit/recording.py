@@ -50,6 +50,7 @@ def register_models() -> None:
         RoutingRule,
         Unit,
     )
+    from intake.responses.models import ResponseTemplate
 
     audited(User, "user", lambda u: u.email)
     audited(Unit, "unit", lambda u: u.name)
@@ -58,6 +59,7 @@ def register_models() -> None:
     audited(RoutingRule, "routing_rule", lambda r: f"#{r.id}")
     audited(DeadlinePolicy, "deadline_policy", lambda p: f"{p.step} {p.priority}")
     audited(CalendarOverride, "calendar_day", lambda c: c.day.isoformat())
+    audited(ResponseTemplate, "response_template", lambda t: t.title)
 
 
 def install(session_target) -> None:

@@ -32,6 +32,7 @@ TARGET_LABELS = {
     "routing_rule": _l("Quy tắc chuyển"),
     "deadline_policy": _l("Thời hạn xử lý"),
     "calendar_day": _l("Lịch làm việc"),
+    "response_template": _l("Mẫu trả lời"),
 }
 ACTION_LABELS = {
     AuditAction.CREATE: _l("Thêm"),

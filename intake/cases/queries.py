@@ -111,13 +111,17 @@ def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
     return query
 
 
-def tab_counts(user: User, tabs: tuple[str, ...]) -> dict[str, int]:
-    """How many items wait in each tab, for the badges next to the tab names."""
+def tab_counts(
+    user: User, tabs: tuple[str, ...], filters: QueueFilters | None = None
+) -> dict[str, int]:
+    """How many items each tab shows with the same filters: the badge next to a tab's name
+    is the number of rows it lists."""
     counts = {}
     for tab in tabs:
-        counts[tab] = db.session.scalar(
-            sa.select(sa.func.count(Case.id)).where(visible_filter(user), _tab_condition(user, tab))
+        query = sa.select(sa.func.count(Case.id)).where(
+            visible_filter(user), _tab_condition(user, tab)
         )
+        counts[tab] = db.session.scalar(_apply_filters(query, filters or QueueFilters()))
     return counts
 
 

@@ -83,6 +83,7 @@ WITH_UNIT = frozenset({State.ASSIGNED, State.IN_PROGRESS, State.DEFERRED})
 VERBS: dict[str, Verb] = _verbs(
     # The intake office.
     Verb("classify", OFC, RECEIVED, perms.can_triage, ops.classify_case),
+    Verb("triage", OFC, _from(Action.ASSIGN), perms.can_triage, ops.triage_case, Action.ASSIGN),
     Verb("assign", OFC, _from(Action.ASSIGN), perms.can_triage, ops.assign_case, Action.ASSIGN),
     Verb("reject", OFC, _from(Action.REJECT), perms.can_reject, ops.reject_case, Action.REJECT),
     Verb("duplicate", OFC, _from(Action.MARK_DUPLICATE), perms.can_triage, ops.mark_duplicate,

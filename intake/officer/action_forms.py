@@ -8,6 +8,7 @@ other refusal. Forms with a ``version`` carry the case version the officer saw.
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from intake.accounts.models import Role, User
 from intake.cases.attachments import Upload, check_upload
@@ -46,7 +48,16 @@ from intake.forms import BaseForm, WholeNumberField, length
 from intake.officer.forms import REQUIRED, VersionedForm, choices_of
 from intake.org import choices
 from intake.org.models import Unit
+from intake.responses import service as responses
 from intake.web.params import id_param
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several units at once: a list of checkboxes (filterable by ``officer.js``), not a
+    Ctrl-click multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 def _locale() -> str:
@@ -58,6 +69,44 @@ def _unit(value, field: str) -> Unit:
     if unit is None:
         raise InvalidInput(field, _l("không có đơn vị này"))
     return unit
+
+
+class TemplateChoice:
+    """A "use template" select on a form whose text fields receive the chosen template's text:
+    with JavaScript on choosing (``officer.js``), without it by the "insert" submit."""
+
+    #: The text fields a template's text goes into.
+    template_targets: ClassVar[tuple[str, ...]] = ()
+    inserted = False  # shown again after an "insert": the form stays open
+
+    def offer_templates(self, templates) -> None:
+        self._templates = {str(t.id): t.text() for t in templates}
+        self.template_id.choices = [
+            SelectChoice("", _l("— Chọn mẫu —")),
+            *(SelectChoice(str(t.id), t.title) for t in templates),
+        ]
+        self.template_id.render_kw = {
+            "data-templates": json.dumps(
+                {
+                    i: dict.fromkeys(self.template_targets, text)
+                    for i, text in self._templates.items()
+                },
+                ensure_ascii=False,
+            )
+        }
+
+    def insert_template(self) -> None:
+        """Append the chosen template's text to each target, as the script does."""
+        text = self._templates.get(self.template_id.data or "")
+        if text is None:
+            return
+        for name in self.template_targets:
+            target = self[name]
+            current = (target.data or "").strip()
+            target.data = f"{current}\n\n{text}" if current else text
+            target.raw_data = [target.data]
+        self.template_id.data = ""
+        self.inserted = True
 
 
 class ActionForm(BaseForm):
@@ -139,7 +188,7 @@ class ClassifyForm(VersionedActionForm):
 class AssignForm(VersionedActionForm):
     verb = "assign"
     lead_unit_id = SelectField(_l("Đơn vị chủ trì"), validators=[InputRequired(REQUIRED)])
-    cooperating_unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[Optional()])
+    cooperating_unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[Optional()])
     note = TextAreaField(_l("Ý kiến chỉ đạo, ghi chú"), validators=[length(max=5000)])
 
     @classmethod
@@ -164,11 +213,63 @@ class AssignForm(VersionedActionForm):
         }
 
 
-class RejectForm(VersionedActionForm):
+class TriageForm(ClassifyForm):
+    """Classify and route in one form and one submit. Until the item is classified no unit
+    is pre-selected: the fallback suggestion (the intake office) would invite misrouting."""
+
+    verb = "triage"
+    lead_unit_id = SelectField(_l("Đơn vị chủ trì"), validators=[InputRequired(REQUIRED)])
+    cooperating_unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[Optional()])
+    note = TextAreaField(_l("Ý kiến chỉ đạo, ghi chú"), validators=[length(max=5000)])
+
+    @classmethod
+    def defaults(cls, case: Case) -> dict:
+        return {**ClassifyForm.defaults(case), "lead_unit_id": suggested_unit_id(case)}
+
+    def set_choices(self, case: Case) -> None:
+        super().set_choices(case)
+        units = choices.unit_choices(_locale(), include_blank=False)
+        self.lead_unit_id.choices = [SelectChoice("", _l("— Chọn đơn vị chủ trì —")), *units]
+        self.cooperating_unit_ids.choices = units
+
+    def suggest(self) -> None:
+        """The "suggest" submit (no JavaScript): the lead unit follows the posted field and
+        procedure, like the script does as they change."""
+        self.lead_unit_id.data = suggested_unit_id(
+            field_id=id_param(self.field_id.data), procedure_id=id_param(self.procedure_id.data)
+        )
+        self.lead_unit_id.raw_data = [self.lead_unit_id.data]
+
+    def inputs(self) -> dict:
+        return {
+            **super().inputs(),
+            **AssignForm.inputs(self),  # the same three fields, read the same way
+        }
+
+
+def suggested_unit_id(case: Case | None = None, *, field_id=None, procedure_id=None) -> str:
+    """The suggested lead unit's id as a form value; "" while nothing points to a unit
+    other than the intake office's fallback."""
+    from intake.core.routing import SuggestionSource
+    from intake.org.routing import suggestion_for
+
+    if case is not None:
+        field_id, procedure_id = case.field_id, case.procedure_id
+    if field_id is None and procedure_id is None:
+        return ""
+    suggestion = suggestion_for(field_id, procedure_id)
+    if suggestion.source is SuggestionSource.INTAKE_OFFICE or suggestion.unit_id is None:
+        return ""
+    return str(suggestion.unit_id)
+
+
+class RejectForm(TemplateChoice, VersionedActionForm):
     verb = "reject"
+    template_targets = ("message",)
     reason = SelectField(
         _l("Lý do"), choices=choices_of(REJECT_REASON_LABELS, MANUAL_REJECT_REASONS)
     )
+    template_id = SelectField(_l("Mẫu trả lời"), validators=[Optional()])
     message = TextAreaField(_l("Nội dung thông báo cho người gửi"), validators=[length(max=5000)])
 
     @classmethod
@@ -178,6 +279,9 @@ class RejectForm(VersionedActionForm):
         if case.info_overdue_at is not None:
             values["reason"] = RejectReason.NO_REPLY_TO_INFO_REQUEST.value
         return values
+
+    def set_choices(self, case: Case) -> None:
+        self.offer_templates(responses.refusal_templates())
 
     def inputs(self) -> dict:
         return {"reason": RejectReason(self.reason.data), "message": self.message.data}
@@ -286,7 +390,7 @@ class ReissueKeyForm(ActionForm):
 
 class CooperationForm(ActionForm):
     verb = "cooperate"
-    unit_ids = SelectMultipleField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
+    unit_ids = CheckboxListField(_l("Đơn vị phối hợp"), validators=[DataRequired(REQUIRED)])
     question = TextAreaField(
         _l("Nội dung đề nghị phối hợp"), validators=[DataRequired(REQUIRED), length(max=5000)]
     )
@@ -323,8 +427,10 @@ class DeferForm(VersionedActionForm):
         return {"reason": self.reason.data}
 
 
-class AnswerForm(VersionedActionForm):
+class AnswerForm(TemplateChoice, VersionedActionForm):
     verb = "answer"
+    template_targets = ("public_text", "letter")
+    template_id = SelectField(_l("Mẫu trả lời"), validators=[Optional()])
     public_text = TextAreaField(
         _l("Nội dung trả lời công khai"), validators=[Optional(), length(max=20000)]
     )
@@ -333,6 +439,9 @@ class AnswerForm(VersionedActionForm):
     )
     attachment = FileField(_l("Tệp văn bản trả lời (nếu có)"))
     submit_for_review = HiddenField()
+
+    def set_choices(self, case: Case) -> None:
+        self.offer_templates(responses.answer_templates(case.field_id, case.lead_unit_id))
 
     @classmethod
     def defaults(cls, case: Case) -> dict:
@@ -440,9 +549,10 @@ class ExtensionDecisionForm(VersionedActionForm):
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     form.verb: form
     for form in (
-        ClassifyForm, AssignForm, RejectForm, TransferForm, RequestInfoForm, DuplicateForm,
-        AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm, ReissueKeyForm,
-        CooperationForm, DeferForm, AnswerForm, ReviewForm, ReworkForm, ExtensionRequestForm,
+        ClassifyForm, TriageForm, AssignForm, RejectForm, TransferForm, RequestInfoForm,
+        DuplicateForm, AcceptForm, ResumeForm, ReturnForm, AssignHandlerForm, NoteForm,
+        ReissueKeyForm, CooperationForm, DeferForm, AnswerForm, ReviewForm, ReworkForm,
+        ExtensionRequestForm,
         ExtensionDecisionForm,
     )
 }  # fmt: skip

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,9 +25,11 @@ from intake.cases.verbs import VERBS, Door, available_actions, verbs_for
 from intake.extensions import db
 from intake.officer.action_forms import ACTION_FORMS, CooperationReplyForm
 from intake.officer.blueprint import bp, me
+from intake.officer.triage import routing_map
 from intake.org.models import Unit
 from intake.org.routing import suggestion_for
 from intake.web.lifecycle import perform, stale_message, verb_view
+from intake.web.params import id_param
 
 #: Verbs whose form is not on the case page: publishing has the review page, and a reply to a
 #: cooperation request has one form per open request.
@@ -38,6 +41,7 @@ OWN_ANSWER_VERBS = frozenset({"reissue_key"})
 #: What the officer is told after each verb succeeded.
 DONE_MESSAGES = {
     "classify": _l("Đã lưu phân loại."),
+    "triage": _l("Đã phân loại và chuyển đơn vị xử lý."),
     "assign": _l("Đã chuyển đơn vị xử lý."),
     "reject": _l("Đã từ chối tiếp nhận và thông báo cho người gửi."),
     "transfer": _l("Đã chuyển cơ quan có thẩm quyền."),
@@ -68,6 +72,31 @@ VERB_PATHS = {
     "decide_extension": "extension/decision",
     "reissue_key": "reissue-key",
 }
+
+
+#: The action bar's links to the forms of the page, in the order of a day's work.
+ACTION_LINKS = (
+    ("triage", _l("Phân loại, chuyển xử lý")),
+    ("answer", _l("Trả lời")),
+    ("rework", _l("Trả lại để hoàn thiện")),
+    ("assign_handler", _l("Giao cán bộ")),
+    ("cooperate", _l("Đề nghị phối hợp")),
+    ("request_info", _l("Đề nghị bổ sung")),
+    ("request_extension", _l("Xin gia hạn")),
+    ("decide_extension", _l("Quyết định gia hạn")),
+    ("defer", _l("Tiếp tục nghiên cứu")),
+    ("return_case", _l("Trả lại bộ phận tiếp nhận")),
+    ("transfer", _l("Chuyển ngoài tỉnh")),
+    ("duplicate", _l("Trùng lặp")),
+    ("reject", _l("Không tiếp nhận")),
+)
+
+#: Verbs after which the item leaves the intake officer's desk: they go on to the next item
+#: of their queue (the message names the item they just finished).
+TO_QUEUE_VERBS = frozenset({"triage", "assign", "reject", "transfer", "duplicate", "request_info"})
+
+#: Verbs whose fields live in the triage form on the page: a refusal shows that form again.
+TRIAGE_PARTS = frozenset({"classify", "assign"})
 
 
 def load_case(case_id: int) -> Case:
@@ -101,6 +130,8 @@ def render_case_page(case: Case, status: int = 200, **bound_forms):
         name: ACTION_FORMS[name].for_case(case) for name in actions if name not in OWN_PAGE_VERBS
     }
     action_forms.update(bound_forms)
+    triage = action_forms.get("triage")
+    units_by_id = {u.id: u for u in db.session.scalars(sa.select(Unit))}
     replies = {
         r.id: CooperationReplyForm(formdata=None, prefix=f"coop{r.id}")
         for r in perms.open_cooperation_for(user, case)
@@ -112,8 +143,13 @@ def render_case_page(case: Case, status: int = 200, **bound_forms):
         forms=action_forms,
         reply_forms=replies,
         reject_templates={str(k): str(v) for k, v in REJECT_REASON_TEMPLATES.items()},
-        suggestion=suggestion_for(case.field_id, case.procedure_id),
-        units_by_id={u.id: u for u in db.session.scalars(sa.select(Unit))},
+        suggestion=_suggestion(case, triage),
+        routing_map=routing_map() if triage is not None else None,
+        units_by_id=units_by_id,
+        unit_names={str(i): u.display_name(str(get_locale())) for i, u in units_by_id.items()}
+        if triage is not None
+        else {},
+        action_links=ACTION_LINKS,
         now=clock.now(),
         can_review="publish" in actions,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
@@ -127,8 +163,14 @@ def act(verb_name: str, case_id: int):
     if not verb.is_available(current_user, case):
         return _not_available(case)
     form = ACTION_FORMS[verb_name].for_case(case, posted=True)
+    if verb_name == "triage" and request.form.get("suggest"):
+        form.suggest()  # the no-JavaScript path: the suggestion follows the posted field
+        return render_case_page(case, 200, triage=form)
+    if verb_name in ("answer", "reject") and request.form.get("insert_template"):
+        form.insert_template()  # the no-JavaScript path: the page again, the text inserted
+        return render_case_page(case, 200, **{verb_name: form})
     if not form.validate_on_submit():
-        return render_case_page(case, 422, **{verb_name: form})
+        return render_case_page(case, 422, **_bound(case, verb_name, form))
     outcome = perform(
         lambda: verb.operation(
             case,
@@ -139,6 +181,26 @@ def act(verb_name: str, case_id: int):
         )
     )
     return after_action(case_id, verb_name, form, outcome, render_case_page)
+
+
+def _bound(case: Case, verb_name: str, form) -> dict:
+    """The posted form to show again; classify and assign are parts of the triage form."""
+    if verb_name not in TRIAGE_PARTS or "triage" not in available_actions(current_user, case):
+        return {verb_name: form}
+    triage = ACTION_FORMS["triage"].for_case(case, posted=True)
+    triage.form_errors.extend(form.form_errors)
+    for name, messages in form.errors.items():
+        if name in triage and name != "csrf_token":
+            triage[name].errors = list(triage[name].errors) + list(messages)
+    return {verb_name: form, "triage": triage}
+
+
+def _suggestion(case: Case, triage):
+    """The routing suggestion for the field and procedure on the form (as posted, after a
+    "suggest" submit), else as classified."""
+    if triage is not None and triage.is_submitted():
+        return suggestion_for(id_param(triage.field_id.data), id_param(triage.procedure_id.data))
+    return suggestion_for(case.field_id, case.procedure_id)
 
 
 def _not_available(case: Case):
@@ -155,6 +217,10 @@ def after_action(case_id: int, verb_name: str, form, outcome, render):
         message = DONE_MESSAGES[verb_name]
         if verb_name == "answer" and request.form.get("submit_for_review"):
             message = _("Đã trình kết quả để duyệt.")
+        case = db.session.get(Case, case_id)
+        if verb_name in TO_QUEUE_VERBS and case is not None:
+            flash(f"{case.reference_code}: {message}")
+            return redirect(url_for("officer.intake_queue"), code=303)
         flash(str(message))
         return _back_to(case_id)
     refusal = outcome.refusal
@@ -164,7 +230,8 @@ def after_action(case_id: int, verb_name: str, form, outcome, render):
     # Shown with the form as it was filled in, so that nothing typed is lost.
     flash(_("Không thực hiện được: %(reason)s", reason=refusal.message), "warning")
     refusal.attach_to(form)
-    return render(db.session.get(Case, case_id), 422, **{verb_name: form})
+    case = db.session.get(Case, case_id)
+    return render(case, 422, **_bound(case, verb_name, form))
 
 
 def _back_to(case_id: int):

@@ -9,13 +9,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from intake import clock
+from intake.accounts.models import Role
 from intake.cases import permissions as perms
 from intake.cases import queries
 from intake.cases.models import Channel
 from intake.core.deadlines import Priority
 from intake.core.states import State
 from intake.extensions import db
-from intake.officer import forms
+from intake.officer import forms, workload
 from intake.officer.blueprint import bp
 from intake.org import choices
 from intake.web.params import id_param, page_number
@@ -33,6 +34,10 @@ TAB_LABELS = {
     "cooperation": _l("Được đề nghị phối hợp"),
     "done": _l("Đã trình, đã trả lời"),
 }
+
+
+#: Tabs that list items in more than one state: only there is the state a column.
+MULTI_STATE_TABS = frozenset({"all", "in_progress", "mine", "cooperation", "done"})
 
 
 @bp.get("/intake")
@@ -68,6 +73,7 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         received_from=None if form.received_from.errors else _plausible(form.received_from.data),
         received_to=None if form.received_to.errors else _plausible(form.received_to.data),
     )
+    now = clock.now()
     page = db.paginate(
         queries.queue(current_user, tab, filters),
         page=page_number(),
@@ -80,11 +86,28 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         tabs=tabs,
         tab=tab,
         tab_labels=TAB_LABELS,
-        counts=queries.tab_counts(current_user, tabs),
+        counts=queries.tab_counts(current_user, tabs, filters),
+        shows_state=tab in MULTI_STATE_TABS,
+        shows_unit=endpoint == "officer.intake_queue",
+        new_ids=workload.new_for(current_user, [c.id for c in page.items]),
+        load=workload.unit_load(current_user.unit_id, now)
+        if endpoint == "officer.unit_queue" and current_user.role is Role.UNIT_LEAD
+        else None,
+        filtered=any(
+            (
+                form.state.data,
+                form.field_id.data,
+                form.unit_id.data,
+                form.channel.data,
+                form.priority.data,
+                form.received_from.data,
+                form.received_to.data,
+            )
+        ),  # fmt: skip
         endpoint=endpoint,
         form=form,
         page=page,
-        now=clock.now(),
+        now=now,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
     )
 

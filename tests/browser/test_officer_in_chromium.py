@@ -38,8 +38,10 @@ def test_route_answer_review_publish(live_server, browser, now, tmp_path):
     intake.get_by_role("link", name=re.compile(case.reference_code)).click()
     assert "Sở Tài nguyên và Môi trường" in intake.inner_text(".suggestion")
     assert intake.input_value("#lead_unit_id") == str(staff.lead_unit.id)  # preselected
-    intake.get_by_role("button", name="Chuyển xử lý").click()
-    assert "Đã chuyển đơn vị xử lý" in intake.inner_text("main")
+    intake.get_by_role("button", name="Phân loại và chuyển xử lý").click()
+    assert f"{case.reference_code}: Đã phân loại và chuyển đơn vị xử lý" in intake.inner_text(
+        "main"
+    )
 
     handler = sign_in(browser, live_server, staff.handler)
     handler.get_by_role("link", name=re.compile(case.reference_code)).click()
@@ -68,3 +70,47 @@ def test_route_answer_review_publish(live_server, browser, now, tmp_path):
     public.get_by_role("link", name=case.title).click()
     text = public.inner_text("main")
     assert "Sở đã chỉ đạo trả kết quả" in text and "0912 345 678" not in text
+
+
+def test_the_workbench_scripts(live_server, browser, now):
+    """With JavaScript: the suggestion follows the field as it is chosen, the units' list
+    filters as one types, and a response template is inserted on choosing it."""
+    from intake.responses.models import ResponseTemplate
+
+    staff = make_staff()
+    case = submit(now)
+    db.session.add(ResponseTemplate(purpose="answer", title="Mẫu chung", body="Sở đã chỉ đạo.",
+                                    legal_basis="Điều 14 NĐ 20/2008", updated_at=now))  # fmt: skip
+    db.session.commit()
+    land = db.session.scalar(db.text("SELECT id FROM fields WHERE code = 'dat-dai'"))
+    intake = sign_in(browser, live_server, staff.intake)
+    intake.goto(f"{live_server}/officer/cases/{case.id}")
+    assert intake.input_value("#lead_unit_id") == ""  # not classified: nothing pre-selected
+    assert not intake.get_by_role("button", name="Gợi ý đơn vị").is_visible()
+    intake.select_option("#field_id", str(land))
+    assert "Sở Tài nguyên và Môi trường" in intake.inner_text("#routing-suggestion")
+    assert intake.input_value("#lead_unit_id") == str(staff.lead_unit.id)
+    units = intake.locator("#field-cooperating_unit_ids li")
+    total = units.count()
+    intake.fill(".checklist-filter", "xay dung")  # without diacritics
+    visible = [units.nth(i).inner_text() for i in range(total) if units.nth(i).is_visible()]
+    assert visible and all("Xây dựng" in text for text in visible), visible
+    intake.get_by_label("Sở Xây dựng", exact=True).check()
+    intake.get_by_role("button", name="Phân loại và chuyển xử lý").click()
+    assert "Đã phân loại và chuyển đơn vị xử lý" in intake.inner_text("main")
+
+    lead = sign_in(browser, live_server, staff.lead)
+    lead.goto(f"{live_server}/officer/cases/{case.id}")
+    lead.get_by_role("link", name="Giao cán bộ").click()  # opens the folded form
+    lead.select_option("#handler_id", str(staff.handler.id))
+    lead.get_by_role("button", name="Giao", exact=True).click()
+    handler = sign_in(browser, live_server, staff.handler)
+    handler.goto(f"{live_server}/officer/unit?tab=mine")
+    assert "Mới giao" in handler.inner_text("table.queue")
+    handler.get_by_role("link", name=case.reference_code).click()
+    handler.get_by_role("button", name="Tiếp nhận xử lý").click()
+    handler.select_option("#template_id", label="Mẫu chung")
+    assert handler.input_value("#public_text") == "Sở đã chỉ đạo.\n\nCăn cứ: Điều 14 NĐ 20/2008"
+    handler.fill("#letter", "Kính gửi ông An. " + handler.input_value("#letter"))
+    handler.get_by_role("button", name="Lưu và trình duyệt").click()
+    assert "Chờ duyệt kết quả" in handler.inner_text(".case-meta")

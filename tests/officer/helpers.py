@@ -19,7 +19,11 @@ def login(client, user) -> None:
 def form_fields(html: str, action: str) -> dict[str, str]:
     """The hidden inputs of the form posting to ``action`` on a page."""
     match = re.search(rf'<form[^>]*action="{re.escape(action)}"[^>]*>(.*?)</form>', html, re.S)
-    assert match, f"no form posting to {action}"
+    if match is None:  # a second button of a form: <button formaction="…">
+        forms = re.findall(r"<form[^>]*>(.*?)</form>", html, re.S)
+        match = next((m for m in forms if f'formaction="{action}"' in m), None)
+        assert match, f"no form posting to {action}"
+        return hidden_inputs(match)
     return hidden_inputs(match.group(1))
 
 

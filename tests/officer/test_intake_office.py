@@ -137,8 +137,12 @@ def test_two_officers_on_the_same_page(org, app, now):
     path = f"/officer/cases/{case.id}"
     first_page = first.get(path).get_data(as_text=True)
     second_page = second.get(path).get_data(as_text=True)
-    assign = form_fields(first_page, f"{path}/assign")
-    r = first.post(f"{path}/assign", data={**assign, "lead_unit_id": str(staff.lead_unit.id)})
+    triage = form_fields(first_page, f"{path}/triage")
+    r = first.post(
+        f"{path}/triage",
+        data={**triage, "kind": "phan_anh", "priority": "normal",
+              "lead_unit_id": str(staff.lead_unit.id)},
+    )  # fmt: skip
     assert r.status_code == 303
     reject = form_fields(second_page, f"{path}/reject")
     r = second.post(f"{path}/reject", data={**reject, "reason": "abusive_or_spam", "message": "x"})

@@ -53,9 +53,11 @@ def test_from_submission_to_rating(org, app, client, smtp):
     assert r.status_code == 303
     assert db.session.get(Case, case.id).field_id == land
     detail = intake.get(f"/officer/cases/{case.id}").get_data(as_text=True)
-    assert "Sở Tài nguyên và Môi trường" in detail.split("Gợi ý")[1][:300]  # rule by field
-    r = act(intake, case.id, "assign", lead_unit_id=str(unit_id("so-tnmt")),
-            cooperating_unit_ids=[str(unit_id("so-xd"))],
+    suggestion = detail.split('id="routing-suggestion"')[1].split("</span>")[0]
+    assert "Sở Tài nguyên và Môi trường" in suggestion  # rule by field
+    r = act(intake, case.id, "triage", kind="phan_anh", content_class="behaviour",
+            field_id=str(land), procedure_id="", priority="normal",
+            lead_unit_id=str(unit_id("so-tnmt")), cooperating_unit_ids=[str(unit_id("so-xd"))],
             note="Đề nghị xử lý dứt điểm.")  # fmt: skip
     assert r.status_code == 303
     assert db.session.get(Case, case.id).state is State.ASSIGNED

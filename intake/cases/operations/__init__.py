@@ -55,6 +55,7 @@ from intake.cases.operations.triage import (
     reject_case,
     request_info,
     transfer_out,
+    triage_case,
 )
 from intake.core.errors import InvalidTransition, NotAllowed, StaleCase, SubmissionError
 
@@ -98,6 +99,7 @@ __all__ = [
     "submit_answer",
     "submit_case",
     "transfer_out",
+    "triage_case",
     "withdraw_case",
     "write_answer",
 ]

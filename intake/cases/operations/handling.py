@@ -34,6 +34,7 @@ from intake.core.states import (
     State,
 )
 from intake.core.text import nfc
+from intake.notifications.outbox import queue_email
 
 
 def accept_case(
@@ -101,6 +102,15 @@ def assign_handler(
         now=now,
         details={"handler_id": handler.id, "handler": handler.full_name},
     )
+    if handler.id != actor.id and handler.email:  # told in their queue ("new") and by e-mail
+        queue_email(
+            "handler_assigned",
+            recipient=handler.email,
+            language="vi",
+            now=now,
+            case_id=case.id,
+            context={"case": case, "handler": handler, "actor": actor},
+        )
 
 
 def add_note(

@@ -235,3 +235,33 @@ def request_info(
         note=message,
     )
     notify_citizen(case, "info_requested", now=now, message=message)
+
+
+def triage_case(
+    case: Case,
+    *,
+    actor: User,
+    now: datetime,
+    expected_version: int | None,
+    kind: CaseKind,
+    content_class: ContentClass | None,
+    field_id: int | None,
+    procedure_id: int | None,
+    priority: Priority,
+    lead_unit: Unit,
+    cooperating_units: list[Unit],
+    note: str | None,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Classify and route in one go (the intake officer's one submit): both events, one
+    transaction; the routing sees the classification (urgency, field) just recorded."""
+    calendar = calendar_or_loaded(calendar)
+    classify_case(
+        case, actor=actor, now=now, expected_version=expected_version, kind=kind,
+        content_class=content_class, field_id=field_id, procedure_id=procedure_id,
+        priority=priority, calendar=calendar,
+    )  # fmt: skip
+    assign_case(
+        case, actor=actor, now=now, expected_version=None, lead_unit=lead_unit,
+        cooperating_units=cooperating_units, note=note, calendar=calendar,
+    )  # fmt: skip
