@@ -9,6 +9,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.cases.search import SCOPES as _SEARCH_INDEX  # noqa: F401  (its DDL events)
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
 from intake.org.models import (

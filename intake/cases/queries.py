@@ -9,11 +9,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from intake.accounts.models import User
+from intake.cases import search
 from intake.cases.models import Case, CaseEvent, CooperationRequest, CooperationStatus
 from intake.cases.permissions import visible_filter
 from intake.core.calendar import end_of_local_day, start_of_local_day
 from intake.core.states import ANSWERED_STATES, OPEN_STATES, State
-from intake.core.text import fold
 from intake.extensions import db
 
 
@@ -48,7 +48,9 @@ def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
     """The cases of one tab of a queue, visible to ``user``, filtered, most urgent first."""
     query = sa.select(Case).where(visible_filter(user))
     query = query.where(_tab_condition(user, tab))
+    query, best_first = search.matching(query, filters.q, search.OFFICER)
     return _apply_filters(query, filters).order_by(
+        *best_first,
         sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
         sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
@@ -92,8 +94,6 @@ def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
 
 
 def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
-    if filters.q:
-        query = query.where(*_contains_words(Case.search_text, filters.q))
     if filters.state:
         query = query.where(Case.state == filters.state)
     if filters.field_id:
@@ -127,24 +127,12 @@ def full_history(case: Case) -> sa.Select:
 
 
 def published_cases(q: str = "", field_id: int | None = None, unit_id: int | None = None):
-    """Answered items as /published shows them, newest first."""
+    """Answered items as /published shows them: the best match first when searched, else
+    newest first."""
     query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
-    if q:
-        query = query.where(*_contains_words(Case.published_search_text, q))
+    query, best_first = search.matching(query, q, search.PUBLIC)
     if field_id:
         query = query.where(Case.field_id == field_id)
     if unit_id:
         query = query.where(Case.lead_unit_id == unit_id)
-    return query.order_by(Case.published_at.desc())
-
-
-def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of ``text`` (folded: no diacritics) starts a word of the folded ``column``:
-    "nguyen van an" finds "Nguyễn Văn An", and "an" does not match inside "nhận".
-
-    A LIKE over a folded copy works the same on SQLite and PostgreSQL. Folded words hold only
-    letters and digits, so %, _ or a backslash typed by a user never reach the pattern. Every
-    distinct word counts (the views bound the query to 200 characters); only the first eight
-    did, so a long title found items that lacked its one distinctive number."""
-    padded = sa.literal(" ").concat(column)
-    return [padded.like(f"% {word}%") for word in dict.fromkeys(fold(text).split())]
+    return query.order_by(*best_first, Case.published_at.desc(), Case.id.desc())

@@ -8,6 +8,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from intake.accounts.models import User
+from intake.cases import search
 from intake.cases.models import (
     Case,
 )
@@ -24,7 +25,7 @@ from intake.core.errors import InvalidInput
 from intake.core.states import (
     Action,
 )
-from intake.core.text import fold, nfc
+from intake.core.text import nfc
 
 
 def personal_data_left(*texts: str | None) -> list[str]:
@@ -72,12 +73,8 @@ def publish_answer(
     case.published_content = nfc(published_content) if case.consent_to_publish else None
     case.published_answer = published_answer
     case.published_at = now
-    case.published_search_text = fold(
-        " ".join(
-            t for t in (case.reference_code, case.published_title, case.published_content,
-                        case.published_answer) if t
-        )
-    )  # fmt: skip
+    case.published_search_text = search.public_text(case)
+    case.published_search_title = search.public_title(case)
     notify_citizen(case, "answered", now=now)
 
 

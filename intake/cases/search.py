@@ -1,0 +1,308 @@
+"""Full-text search over items: one query function for the officers' queues, /published and
+the similar answers offered on /submit.
+
+The application folds the searchable texts (``intake.core.text.fold``: NFC, diacritics and
+đ/Đ folded, lower case, punctuation to spaces) into stored columns, two per scope: a title
+(code and title, ranked higher) and the whole text. Each database indexes those columns with
+its own machinery, kept current by the database itself within the writing transaction:
+
+- SQLite: FTS5 tables with external content (``cases_fts``, ``published_fts``) over the
+  ``cases`` columns, filled by triggers on insert, update of the folded columns and delete;
+  ranked with ``bm25`` (title ten times the weight of the text);
+- PostgreSQL: GIN indexes on ``setweight(to_tsvector('simple', title), 'A') ||
+  setweight(to_tsvector('simple', text), 'B')``; ranked with ``ts_rank`` (no ``unaccent``
+  extension needed: the text is already folded).
+
+Every word of a query counts (AND); the last may be unfinished (prefix). ``any_words`` ranks
+by how many words match instead (similar answers). Whatever is typed becomes words of letters
+and digits only, so quotes, operators (NEAR, AND, OR, *, -, ^) or control characters are never
+syntax for either engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from intake.cases.models import Case
+from intake.core.text import fold
+from intake.extensions import db
+
+#: At most this many distinct words of a query are used (a 200-character query has fewer).
+MAX_WORDS = 64
+#: The similar-answers query keeps this many of the text's words, the longest first.
+MAX_SIMILAR_WORDS = 24
+#: Very common syllables that say nothing about what an item is about (for any-words search).
+STOP_WORDS = frozenset(
+    "va la cua cac co cho duoc khong nhung toi da dang tai trong ve voi de mot nay do thi se "
+    "den tu nguoi khi da nhu tren hay hoac neu vi ma con rat cung ra vao lai theo chi nen "
+    "bi boi nhieu it moi sau truoc ong ba anh chi em xin kinh gui de nghi".split()
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One searchable document per item: its folded title and whole-text columns."""
+
+    name: str
+    fts_table: str  # SQLite
+    title: sa.Column
+    text: sa.Column
+
+
+OFFICER = Scope("officer", "cases_fts", Case.__table__.c.search_title, Case.__table__.c.search_text)
+PUBLIC = Scope(
+    "public",
+    "published_fts",
+    Case.__table__.c.published_search_title,
+    Case.__table__.c.published_search_text,
+)
+SCOPES = (OFFICER, PUBLIC)
+
+
+# --- the folded texts, written by the operations in the same transaction --------------------
+
+
+def officer_text(case: Case) -> str:
+    """What officers' search looks in: code, title, content, names, phone and e-mail."""
+    parts = (case.reference_code, case.national_code, case.title, case.content, case.full_name,
+             case.organisation_name, case.phone, case.email)  # fmt: skip
+    return fold(" ".join(p for p in parts if p))
+
+
+def officer_title(case: Case) -> str:
+    return fold(" ".join(p for p in (case.reference_code, case.national_code, case.title) if p))
+
+
+def public_title(case: Case) -> str:
+    return fold(" ".join(p for p in (case.reference_code, case.published_title) if p))
+
+
+def public_text(case: Case) -> str:
+    parts = (case.reference_code, case.published_title, case.published_content,
+             case.published_answer)  # fmt: skip
+    return fold(" ".join(p for p in parts if p))
+
+
+def words(text: str | None, limit: int = MAX_WORDS) -> list[str]:
+    """The distinct folded words of a query, in order."""
+    return list(dict.fromkeys(fold((text or "")[:4000]).split()))[:limit]
+
+
+def similar_words(*texts: str | None) -> list[str]:
+    """The words that say most about a text: distinct, not stop words, the longest first."""
+    found = [w for w in words(" ".join(t or "" for t in texts), 400) if w not in STOP_WORDS]
+    found = [w for w in found if len(w) > 1 or w.isdigit()]
+    return sorted(found, key=len, reverse=True)[:MAX_SIMILAR_WORDS]
+
+
+# --- the one query function -------------------------------------------------------------------
+
+
+def matching(
+    query: sa.Select, text: str | list[str], scope: Scope, *, any_words: bool = False
+) -> tuple[sa.Select, list[sa.ColumnElement]]:
+    """``query`` (a select of Case) narrowed to the items matching ``text`` in ``scope``, and
+    the ORDER BY terms that put the best match first (to go before the caller's own order).
+    An empty query changes nothing."""
+    terms = words(text) if isinstance(text, str) else list(text)
+    if not terms:
+        return query, []
+    if _dialect() == "postgresql":
+        return _postgresql(query, terms, scope, any_words)
+    return _sqlite(query, terms, scope, any_words)
+
+
+def _dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def _sqlite(query, terms, scope, any_words):
+    def term(word: str, last: bool) -> str:
+        # Folded words hold letters and digits only; quoting makes them plain strings anyway.
+        quoted = '"' + word.replace('"', '""') + '"'
+        return quoted + "*" if last and len(word) > 1 and not any_words else quoted
+
+    joiner = " OR " if any_words else " "
+    expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
+    fts = sa.table(scope.fts_table, sa.column("rowid"))
+    hits = (
+        sa.select(
+            fts.c.rowid.label("case_id"),
+            sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)").label("score"),
+        )
+        .select_from(fts)
+        .where(sa.literal_column(scope.fts_table).op("MATCH")(expression))
+        .subquery("hits")
+    )
+    query = query.join(hits, hits.c.case_id == Case.id)
+    return query, [hits.c.score]  # bm25: lower is better
+
+
+def postgresql_vector(scope: Scope) -> sa.ColumnElement:
+    """The indexed expression (the migration creates the GIN index on exactly this)."""
+    return sa.func.setweight(
+        sa.func.to_tsvector(
+            sa.literal_column("'simple'::regconfig"), sa.func.coalesce(scope.title, "")
+        ),
+        sa.literal_column("'A'::\"char\""),
+    ).op("||")(
+        sa.func.setweight(
+            sa.func.to_tsvector(
+                sa.literal_column("'simple'::regconfig"), sa.func.coalesce(scope.text, "")
+            ),
+            sa.literal_column("'B'::\"char\""),
+        )
+    )
+
+
+def _postgresql(query, terms, scope, any_words):
+    def term(word: str, last: bool) -> str:
+        quoted = "'" + word.replace("'", "''").replace("\\", "") + "'"
+        return quoted + ":*" if last and len(word) > 1 and not any_words else quoted
+
+    joiner = " | " if any_words else " & "
+    expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
+    tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), expression)
+    vector = postgresql_vector(scope)
+    query = query.where(vector.op("@@")(tsquery))
+    score = sa.func.ts_rank(vector, tsquery)
+    return query, [score.desc()]
+
+
+# --- the index: DDL for create_all and the migration, and a rebuild ---------------------------
+
+
+def sqlite_ddl() -> list[str]:
+    statements = []
+    for scope in SCOPES:
+        t, a, b = scope.fts_table, scope.title.name, scope.text.name
+        statements += [
+            f"CREATE VIRTUAL TABLE {t} USING fts5({a}, {b}, content='cases', content_rowid='id',"
+            " tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+            f"CREATE TRIGGER {t}_insert AFTER INSERT ON cases BEGIN"
+            f" INSERT INTO {t}(rowid, {a}, {b}) VALUES (new.id, new.{a}, new.{b}); END",
+            f"CREATE TRIGGER {t}_delete AFTER DELETE ON cases BEGIN"
+            f" INSERT INTO {t}({t}, rowid, {a}, {b}) VALUES ('delete', old.id, old.{a}, old.{b});"
+            " END",
+            f"CREATE TRIGGER {t}_update AFTER UPDATE OF {a}, {b} ON cases BEGIN"
+            f" INSERT INTO {t}({t}, rowid, {a}, {b}) VALUES ('delete', old.id, old.{a}, old.{b});"
+            f" INSERT INTO {t}(rowid, {a}, {b}) VALUES (new.id, new.{a}, new.{b}); END",
+        ]
+    return statements
+
+
+def sqlite_drop_ddl() -> list[str]:
+    statements = []
+    for scope in SCOPES:
+        t = scope.fts_table
+        statements += [f"DROP TRIGGER IF EXISTS {t}_{e}" for e in ("insert", "delete", "update")]
+        statements.append(f"DROP TABLE IF EXISTS {t}")
+    return statements
+
+
+POSTGRESQL_INDEXES = {"officer": "ix_cases_search_officer", "public": "ix_cases_search_public"}
+
+
+def postgresql_ddl() -> list[str]:
+    """The two GIN indexes, as SQL text (shared with the migration)."""
+    dialect = sa.dialects.postgresql.dialect()
+    statements = []
+    for scope in SCOPES:
+        vector = postgresql_vector(scope)
+        compiled = vector.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        where = " WHERE published_at IS NOT NULL" if scope is PUBLIC else ""
+        statements.append(
+            f"CREATE INDEX {POSTGRESQL_INDEXES[scope.name]} ON cases USING gin (({compiled})){where}"
+        )
+    return statements
+
+
+def create_index(connection) -> None:
+    """Create the search index on a connection whose ``cases`` table exists."""
+    name = connection.dialect.name
+    statements = (
+        sqlite_ddl() if name == "sqlite" else postgresql_ddl() if name == "postgresql" else []
+    )
+    for statement in statements:
+        connection.exec_driver_sql(statement)
+
+
+def is_index_object(name: str | None, type_: str) -> bool:
+    """SQLite's FTS5 tables (and their shadow tables) or PostgreSQL's GIN indexes of the search
+    index: not models, so autogenerate comparisons leave them out."""
+    if type_ == "index":
+        return name in POSTGRESQL_INDEXES.values()
+    return type_ == "table" and any(
+        name == s.fts_table or (name or "").startswith(s.fts_table + "_") for s in SCOPES
+    )
+
+
+def index_definitions(connection) -> list[str]:
+    """The search index as the database describes it (to compare a migrated database)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            sa.text(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger'"
+                " OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%') ORDER BY name"
+            )
+        )
+    else:
+        rows = connection.execute(
+            sa.text(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = 'cases'"
+                " AND indexname LIKE 'ix_cases_search_%' ORDER BY indexname"
+            )
+        )
+    return [" ".join(r[0].split()) for r in rows]
+
+
+def _after_create(target, connection, **kw) -> None:
+    create_index(connection)
+
+
+def _before_drop(target, connection, **kw) -> None:
+    if connection.dialect.name == "sqlite":
+        for statement in sqlite_drop_ddl():
+            connection.exec_driver_sql(statement)
+
+
+sa.event.listen(Case.__table__, "after_create", _after_create)
+sa.event.listen(Case.__table__, "before_drop", _before_drop)
+
+
+def rebuild(batch_size: int = 2000, progress=None) -> int:
+    """Recompute every item's folded texts from its source texts (after a change of the
+    folding rules, or for rows written behind the application's back), then rebuild the
+    SQLite FTS tables from them. Runs in the caller's transaction; returns the items seen."""
+    seen, last_id = 0, 0
+    while True:
+        batch = db.session.scalars(
+            sa.select(Case).where(Case.id > last_id).order_by(Case.id).limit(batch_size)
+        ).all()
+        if not batch:
+            break
+        for case in batch:
+            values = {
+                "search_title": officer_title(case),
+                "search_text": officer_text(case),
+                "published_search_title": public_title(case) if case.published_at else None,
+                "published_search_text": public_text(case) if case.published_at else None,
+            }
+            changed = {k: v for k, v in values.items() if getattr(case, k) != v}
+            if changed:
+                db.session.execute(
+                    sa.update(Case.__table__).where(Case.__table__.c.id == case.id).values(changed)
+                )
+        seen += len(batch)
+        last_id = batch[-1].id
+        db.session.expunge_all()
+        if progress:
+            progress(seen)
+    if _dialect() == "sqlite":
+        for scope in SCOPES:
+            db.session.execute(
+                sa.text(f"INSERT INTO {scope.fts_table}({scope.fts_table}) VALUES ('rebuild')")
+            )
+    return seen
