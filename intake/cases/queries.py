@@ -4,7 +4,7 @@ and tests run it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -13,7 +13,7 @@ from intake.cases import search
 from intake.cases.models import Case, CaseEvent, CooperationRequest, CooperationStatus
 from intake.cases.permissions import visible_filter
 from intake.core.calendar import end_of_local_day, start_of_local_day
-from intake.core.states import ANSWERED_STATES, OPEN_STATES, State
+from intake.core.states import ANSWERED_STATES, ENDED_AT_TRIAGE_STATES, OPEN_STATES, State
 from intake.extensions import db
 
 
@@ -136,3 +136,75 @@ def published_cases(q: str = "", field_id: int | None = None, unit_id: int | Non
     if unit_id:
         query = query.where(Case.lead_unit_id == unit_id)
     return query.order_by(*best_first, Case.published_at.desc(), Case.id.desc())
+
+
+# --- similar items: answers offered before submitting, duplicates at triage ------------------
+
+#: Items received this many days back (or still open) are offered as possible duplicates.
+DUPLICATE_WINDOW_DAYS = 90
+#: The share of a text's telling words another item must have to be offered as alike.
+SIMILAR_ANSWER_OVERLAP = 0.34
+DUPLICATE_OVERLAP = 0.5
+
+
+def similar_published(title: str, content: str, *, limit: int = 5) -> list[Case]:
+    """Published answers that look like a text about to be submitted, most alike first: any of
+    its telling words, ranked (a title match weighs most)."""
+    words = search.similar_words(title, content)  # the title's words first
+    if not words:
+        return []
+    query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
+    query, best_first = search.matching(query, words, search.PUBLIC, any_words=True)
+    found = db.session.scalars(query.order_by(*best_first, Case.id.desc()).limit(limit * 3))
+    alike = [
+        c for c in found if search.overlap(words, c.published_search_text) >= SIMILAR_ANSWER_OVERLAP
+    ]
+    return alike[:limit]
+
+
+@dataclass
+class DuplicateCandidate:
+    case: Case
+    same_contact: bool
+    similar_text: bool
+
+
+def duplicate_candidates(case: Case, *, now: datetime, limit: int = 8) -> list[DuplicateCandidate]:
+    """Open or recent items that may be the same request as ``case``: from the same phone or
+    e-mail, or with a similar text. Never ``case`` itself, never an item that is itself a
+    duplicate or was refused, transferred or withdrawn (it cannot be the one to follow)."""
+    eligible = sa.and_(
+        Case.id != case.id,
+        Case.duplicate_of_id.is_(None),
+        Case.state.not_in([*ENDED_AT_TRIAGE_STATES, State.WITHDRAWN]),
+        sa.or_(
+            Case.state.in_(OPEN_STATES),
+            Case.received_at >= now - timedelta(days=DUPLICATE_WINDOW_DAYS),
+        ),
+    )
+    contacts = [Case.phone == case.phone] if case.phone else []
+    contacts += [Case.email == case.email] if case.email else []
+    same_contact = []
+    if contacts:
+        same_contact = db.session.scalars(
+            sa.select(Case).where(eligible, sa.or_(*contacts)).order_by(Case.received_at.desc())
+            .limit(limit)
+        ).all()  # fmt: skip
+    words = search.similar_words(case.title, case.content)
+    similar = []
+    if words:
+        query, best_first = search.matching(
+            sa.select(Case).where(eligible), words, search.OFFICER, any_words=True
+        )
+        found = db.session.scalars(query.order_by(*best_first, Case.id.desc()).limit(limit * 3))
+        similar = [c for c in found if search.overlap(words, c.search_text) >= DUPLICATE_OVERLAP]
+    found: dict[int, DuplicateCandidate] = {}
+    for other in same_contact:
+        found[other.id] = DuplicateCandidate(other, same_contact=True, similar_text=False)
+    for other in similar:
+        if other.id in found:
+            found[other.id].similar_text = True
+        else:
+            found[other.id] = DuplicateCandidate(other, same_contact=False, similar_text=True)
+    ranked = sorted(found.values(), key=lambda c: not (c.same_contact and c.similar_text))
+    return ranked[:limit]

@@ -91,11 +91,26 @@ def words(text: str | None, limit: int = MAX_WORDS) -> list[str]:
     return list(dict.fromkeys(fold((text or "")[:4000]).split()))[:limit]
 
 
-def similar_words(*texts: str | None) -> list[str]:
-    """The words that say most about a text: distinct, not stop words, the longest first."""
-    found = [w for w in words(" ".join(t or "" for t in texts), 400) if w not in STOP_WORDS]
-    found = [w for w in found if len(w) > 1 or w.isdigit()]
-    return sorted(found, key=len, reverse=True)[:MAX_SIMILAR_WORDS]
+def similar_words(title: str | None, content: str | None = None) -> list[str]:
+    """The words that say most about a text: distinct, not stop words; the title's first, then
+    the content's longest."""
+
+    def telling(text: str | None) -> list[str]:
+        found = [w for w in words(text, 400) if w not in STOP_WORDS]
+        return [w for w in found if len(w) > 1 or w.isdigit()]
+
+    from_title = telling(title)
+    from_content = sorted((w for w in telling(content) if w not in from_title), key=len,
+                          reverse=True)  # fmt: skip
+    return (from_title + from_content)[:MAX_SIMILAR_WORDS]
+
+
+def overlap(wanted: list[str], folded_text: str | None) -> float:
+    """The share of ``wanted`` words that ``folded_text`` (a stored folded text) has."""
+    if not wanted:
+        return 0.0
+    have = set((folded_text or "").split())
+    return sum(w in have for w in wanted) / len(wanted)
 
 
 # --- the one query function -------------------------------------------------------------------

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from intake import clock
+from intake.cases import queries
 from intake.cases.models import Case
 from intake.cases.operations import submit_case
 from intake.core.calendar import last_local_day
@@ -38,7 +39,12 @@ def submit():
         # A token is ours (43 URL-safe characters) or replaced: the column holds 64.
         form.submission_token.data = secrets.token_urlsafe(32)
 
-    if form.validate_on_submit():
+    similar = None
+    if form.is_submitted() and request.form.get("check_similar"):
+        # The "similar answers" step: nothing is validated or stored, the form comes back as
+        # typed (files aside: browsers never send them again) with the answers that look alike.
+        similar = queries.similar_published(form.title.data or "", form.content.data or "")
+    elif form.validate_on_submit():
         uploads, procedure_id = form.read_uploads(), choices.procedure_id_from_form(form)
         if not form.errors:
             outcome = perform(
@@ -60,12 +66,19 @@ def submit():
                 return redirect(url_for("public.receipt"), code=303)
             outcome.refusal.attach_to(form)
     chose_files = any(getattr(f, "filename", None) for f in form.attachments.data or [])
-    if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
+    if (
+        form.is_submitted()
+        and (form.errors or similar is not None)
+        and chose_files
+        and not (form.attachments.errors)
+    ):
         # Browsers never re-send chosen files with a form shown again: say so, next to them.
         form.attachments.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))
 
-    status = 422 if form.is_submitted() else 200
-    return render_template("public/submit.html", form=form, procedures=procedures), status
+    status = 422 if form.is_submitted() and similar is None else 200
+    return render_template(
+        "public/submit.html", form=form, procedures=procedures, similar=similar
+    ), status
 
 
 def _plausible_token(value: str | None) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from intake.accounts.models import User
@@ -15,6 +16,7 @@ from intake.cases.models import (
 from intake.cases.operations.engine import (
     notify_citizen,
     notify_unit,
+    published_url,
     require,
     required_text,
     transition,
@@ -26,6 +28,7 @@ from intake.core.states import (
     Action,
 )
 from intake.core.text import nfc
+from intake.extensions import db
 
 
 def personal_data_left(*texts: str | None) -> list[str]:
@@ -76,6 +79,11 @@ def publish_answer(
     case.published_search_text = search.public_text(case)
     case.published_search_title = search.public_title(case)
     notify_citizen(case, "answered", now=now)
+    # Everyone whose item was marked a duplicate of this one hears of the answer too.
+    duplicates = sa.select(Case).where(Case.duplicate_of_id == case.id).order_by(Case.id)
+    for duplicate in db.session.scalars(duplicates):
+        notify_citizen(duplicate, "duplicate_answered", now=now, original=case,
+                       published_url=published_url(case))  # fmt: skip
 
 
 def return_for_rework(
