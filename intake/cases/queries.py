@@ -45,17 +45,17 @@ class QueueFilters:
 
 
 def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
-    """The cases of one tab of a queue, visible to ``user``, filtered, most urgent first."""
+    """The cases of one tab of a queue, visible to ``user``, filtered; the best match first when
+    searched, else most urgent first."""
     query = sa.select(Case).where(visible_filter(user))
-    query = query.where(_tab_condition(user, tab))
-    query, best_first = search.matching(query, filters.q, search.OFFICER)
-    return _apply_filters(query, filters).order_by(
-        *best_first,
+    query = _apply_filters(query.where(_tab_condition(user, tab)), filters)
+    return search.ranked(query, filters.q, search.OFFICER, order_by=[
         sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
         sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
         Case.received_at,
-    )
+        Case.id,
+    ])  # fmt: skip
 
 
 def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
@@ -130,12 +130,12 @@ def published_cases(q: str = "", field_id: int | None = None, unit_id: int | Non
     """Answered items as /published shows them: the best match first when searched, else
     newest first."""
     query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
-    query, best_first = search.matching(query, q, search.PUBLIC)
     if field_id:
         query = query.where(Case.field_id == field_id)
     if unit_id:
         query = query.where(Case.lead_unit_id == unit_id)
-    return query.order_by(*best_first, Case.published_at.desc(), Case.id.desc())
+    order = [Case.published_at.desc(), Case.id.desc()]
+    return search.ranked(query, q, search.PUBLIC, order_by=order)
 
 
 # --- similar items: answers offered before submitting, duplicates at triage ------------------
@@ -154,8 +154,8 @@ def similar_published(title: str, content: str, *, limit: int = 5) -> list[Case]
     if not words:
         return []
     query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
-    query, best_first = search.matching(query, words, search.PUBLIC, any_words=True)
-    found = db.session.scalars(query.order_by(*best_first, Case.id.desc()).limit(limit * 3))
+    query = search.ranked(query, words, search.PUBLIC, order_by=[Case.id.desc()], any_words=True)
+    found = db.session.scalars(query.limit(limit * 3))
     alike = [
         c for c in found if search.overlap(words, c.published_search_text) >= SIMILAR_ANSWER_OVERLAP
     ]
@@ -193,10 +193,9 @@ def duplicate_candidates(case: Case, *, now: datetime, limit: int = 8) -> list[D
     words = search.similar_words(case.title, case.content)
     similar = []
     if words:
-        query, best_first = search.matching(
-            sa.select(Case).where(eligible), words, search.OFFICER, any_words=True
-        )
-        found = db.session.scalars(query.order_by(*best_first, Case.id.desc()).limit(limit * 3))
+        query = search.ranked(sa.select(Case).where(eligible), words, search.OFFICER,
+                              order_by=[Case.id.desc()], any_words=True)  # fmt: skip
+        found = db.session.scalars(query.limit(limit * 3))
         similar = [c for c in found if search.overlap(words, c.search_text) >= DUPLICATE_OVERLAP]
     found: dict[int, DuplicateCandidate] = {}
     for other in same_contact:

@@ -115,6 +115,49 @@ def overlap(wanted: list[str], folded_text: str | None) -> float:
 
 # --- the one query function -------------------------------------------------------------------
 
+#: When more items match, the best first among the newest this many (after the caller's filters):
+#: ranking every match of a word found in most items would take seconds at a million items.
+CANDIDATES = 1000
+
+
+def ranked(
+    query: sa.Select,
+    text: str | list[str],
+    scope: Scope,
+    *,
+    order_by: list,
+    any_words: bool = False,
+    candidates: int = CANDIDATES,
+) -> sa.Select:
+    """``query`` (a select of Case, with the caller's filters) narrowed to the items matching
+    ``text`` in ``scope``, the best match first and ``order_by`` among equals; without a query,
+    simply in ``order_by``. The one query function of the queues, /published and similar
+    items."""
+    terms = words(text) if isinstance(text, str) else list(text)
+    if not terms:
+        return query.order_by(*order_by)
+    matched, best_first = matching(query, terms, scope, any_words=any_words)
+    if _dialect() == "postgresql":
+        newest = matched.with_only_columns(Case.id).order_by(Case.id.desc()).limit(candidates)
+        return (
+            sa.select(Case)
+            .where(Case.id.in_(newest.scalar_subquery()))
+            .order_by(*best_first, *order_by)
+        )
+    (score,) = best_first
+    hits = score.table
+    newest = (
+        matched.with_only_columns(hits.c.case_id, score)
+        .order_by(hits.c.case_id.desc())
+        .limit(candidates)
+        .subquery("candidates")
+    )
+    return (
+        sa.select(Case)
+        .join(newest, newest.c.case_id == Case.id)
+        .order_by(newest.c.score, *order_by)
+    )
+
 
 def matching(
     query: sa.Select, text: str | list[str], scope: Scope, *, any_words: bool = False

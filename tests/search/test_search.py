@@ -98,9 +98,9 @@ def test_any_words_ranks_by_how_many_words_match(org, now):
     three = advance(submit(now, title="Cấp giấy phép lái xe quá hạn"), State.ANSWERED, staff, now)
     none = advance(submit(now, title="Hộ tịch khai sinh"), State.ANSWERED, staff, now)
     query = sa.select(Case).where(Case.published_at.is_not(None))
-    found, best_first = search.matching(query, ["lai", "xe", "han", "dung"], search.PUBLIC,
-                                        any_words=True)  # fmt: skip
-    ids = list(db.session.scalars(found.order_by(*best_first, Case.id)))
+    found = search.ranked(query, ["lai", "xe", "han", "dung"], search.PUBLIC, order_by=[Case.id],
+                          any_words=True)  # fmt: skip
+    ids = list(db.session.scalars(found))
     assert ids == [three, one] and none not in ids
 
 
@@ -112,6 +112,22 @@ HOSTILE = [
     "x" * 5000, "đất " * 600, " ".join(str(i) for i in range(500)), "SELECT * FROM cases;",
     "' OR 1=1 --", "\\x00", "%00", "a" * 300 + " b", "\t\n\r", "　", "⁰¹²",
 ]  # fmt: skip
+
+
+def test_with_more_matches_than_candidates_the_newest_are_ranked(org, now):
+    staff = make_staff()
+    old_title = advance(submit(now, title="Khai sinh"), State.ANSWERED, staff, now)
+    bodies = [advance(submit(now, title="Hộ tịch", content="Về khai sinh."), State.ANSWERED,
+                      staff, now) for _ in range(3)]  # fmt: skip
+    for case in bodies:
+        case.published_content = case.content
+        case.published_search_text = search.public_text(case)
+    db.session.flush()
+    query = sa.select(Case).where(Case.published_at.is_not(None))
+    everything = search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id])
+    assert list(db.session.scalars(everything)) == [old_title, *bodies]
+    newest = search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id], candidates=2)
+    assert list(db.session.scalars(newest)) == bodies[1:]
 
 
 def test_no_text_typed_in_the_box_breaks_the_page(org, app, client, now):
