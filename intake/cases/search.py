@@ -50,14 +50,22 @@ class Scope:
     fts_table: str  # SQLite
     title: sa.Column
     text: sa.Column
+    vector_column: str  # PostgreSQL: the stored (generated) tsvector of title and text
 
 
-OFFICER = Scope("officer", "cases_fts", Case.__table__.c.search_title, Case.__table__.c.search_text)
+OFFICER = Scope(
+    "officer",
+    "cases_fts",
+    Case.__table__.c.search_title,
+    Case.__table__.c.search_text,
+    "search_vector",
+)
 PUBLIC = Scope(
     "public",
     "published_fts",
     Case.__table__.c.published_search_title,
     Case.__table__.c.published_search_text,
+    "published_search_vector",
 )
 SCOPES = (OFFICER, PUBLIC)
 
@@ -216,6 +224,11 @@ def postgresql_vector(scope: Scope) -> sa.ColumnElement:
     )
 
 
+def _stored_vector(scope: Scope) -> sa.ColumnElement:
+    # Not a mapped column: the database computes it (GENERATED ALWAYS ... STORED).
+    return sa.table("cases", sa.column(scope.vector_column)).c[scope.vector_column]
+
+
 def _postgresql(query, terms, scope, any_words):
     def term(word: str, last: bool) -> str:
         quoted = "'" + word.replace("'", "''").replace("\\", "") + "'"
@@ -224,7 +237,7 @@ def _postgresql(query, terms, scope, any_words):
     joiner = " | " if any_words else " & "
     expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
     tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), expression)
-    vector = postgresql_vector(scope)
+    vector = _stored_vector(scope)
     query = query.where(vector.op("@@")(tsquery))
     score = sa.func.ts_rank(vector, tsquery)
     return query, [score.desc()]
@@ -266,17 +279,21 @@ POSTGRESQL_INDEXES = {"officer": "ix_cases_search_officer", "public": "ix_cases_
 
 
 def postgresql_ddl() -> list[str]:
-    """The two GIN indexes, as SQL text (shared with the migration)."""
+    """The stored tsvector columns and their GIN indexes, as SQL text (the migration writes
+    out the same). Stored, so that ranking reads the vector instead of recomputing it."""
     dialect = sa.dialects.postgresql.dialect()
     statements = []
     for scope in SCOPES:
         vector = postgresql_vector(scope)
         compiled = vector.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+        compiled = str(compiled).replace("cases.", "")
         where = " WHERE published_at IS NOT NULL" if scope is PUBLIC else ""
-        statements.append(
+        statements += [
+            f"ALTER TABLE cases ADD COLUMN {scope.vector_column} tsvector"
+            f" GENERATED ALWAYS AS ({compiled}) STORED",
             f"CREATE INDEX {POSTGRESQL_INDEXES[scope.name]} ON cases"
-            f" USING gin (({compiled})){where}"
-        )
+            f" USING gin ({scope.vector_column}){where}",
+        ]
     return statements
 
 
@@ -295,6 +312,8 @@ def is_index_object(name: str | None, type_: str) -> bool:
     index: not models, so autogenerate comparisons leave them out."""
     if type_ == "index":
         return name in POSTGRESQL_INDEXES.values()
+    if type_ == "column":
+        return name in {s.vector_column for s in SCOPES}
     return type_ == "table" and any(
         name == s.fts_table or (name or "").startswith(s.fts_table + "_") for s in SCOPES
     )

@@ -5,11 +5,12 @@
   (code, published title), folded like ``search_text``: a title match ranks first;
 - SQLite: FTS5 tables ``cases_fts`` and ``published_fts`` with external content (the columns
   of ``cases``), kept current by triggers on insert, update of the folded columns and delete;
-- PostgreSQL: GIN indexes on the weighted ``to_tsvector('simple', …)`` of the same columns
-  (no extension needed).
+- PostgreSQL: stored generated columns ``search_vector`` and ``published_search_vector`` (the
+  weighted ``to_tsvector('simple', …)`` of the same columns; not mapped by the models) with GIN
+  indexes (no extension needed). Adding them rewrites ``cases`` once.
 
 The SQL is written out here (not imported) and must stay equal to what
-``intake.cases.search`` builds: the index is used only for exactly that expression.
+``intake.cases.search`` builds (tests/test_migrations.py compares them).
 A later SQLite batch migration that recreates ``cases`` drops the triggers: run
 ``flask --app wsgi intake search-rebuild`` after it (it recreates them and the FTS content).
 
@@ -55,13 +56,16 @@ _SQLITE = {
 }
 
 _POSTGRESQL = [
-    "CREATE INDEX ix_cases_search_officer ON cases USING gin ((setweight(to_tsvector("
-    "'simple'::regconfig, coalesce(cases.search_title, '')), 'A'::\"char\") || setweight("
-    "to_tsvector('simple'::regconfig, coalesce(cases.search_text, '')), 'B'::\"char\")))",
-    "CREATE INDEX ix_cases_search_public ON cases USING gin ((setweight(to_tsvector("
-    "'simple'::regconfig, coalesce(cases.published_search_title, '')), 'A'::\"char\") || "
-    "setweight(to_tsvector('simple'::regconfig, coalesce(cases.published_search_text, '')), "
-    "'B'::\"char\"))) WHERE published_at IS NOT NULL",
+    "ALTER TABLE cases ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (setweight("
+    "to_tsvector('simple'::regconfig, coalesce(search_title, '')), 'A'::\"char\") || setweight("
+    "to_tsvector('simple'::regconfig, coalesce(search_text, '')), 'B'::\"char\")) STORED",
+    "CREATE INDEX ix_cases_search_officer ON cases USING gin (search_vector)",
+    "ALTER TABLE cases ADD COLUMN published_search_vector tsvector GENERATED ALWAYS AS (setweight("
+    "to_tsvector('simple'::regconfig, coalesce(published_search_title, '')), 'A'::\"char\") || "
+    "setweight(to_tsvector('simple'::regconfig, coalesce(published_search_text, '')), "
+    "'B'::\"char\")) STORED",
+    "CREATE INDEX ix_cases_search_public ON cases USING gin (published_search_vector)"
+    " WHERE published_at IS NOT NULL",
 ]
 
 
@@ -130,8 +134,8 @@ def downgrade():
                 op.execute(f"DROP TRIGGER IF EXISTS {t}_{event}")
             op.execute(f"DROP TABLE IF EXISTS {t}")
     elif connection.dialect.name == 'postgresql':
-        op.execute("DROP INDEX IF EXISTS ix_cases_search_officer")
-        op.execute("DROP INDEX IF EXISTS ix_cases_search_public")
+        op.execute("ALTER TABLE cases DROP COLUMN IF EXISTS search_vector")
+        op.execute("ALTER TABLE cases DROP COLUMN IF EXISTS published_search_vector")
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('published_search_title')
         batch_op.drop_column('search_title')
