@@ -178,6 +178,16 @@ def retention_command(dry_run: bool, limit: int) -> None:
     click.echo(report.summary())
 
 
+@intake_cli.command("search-rebuild")
+def search_rebuild_command() -> None:
+    """Recompute every item's folded search texts and rebuild the full-text index."""
+    from intake.cases import search
+
+    seen = search.rebuild(progress=lambda n: n % 50000 == 0 and click.echo(f"  {n} items"))
+    db.session.commit()
+    click.echo(f"search index rebuilt over {seen} items")
+
+
 @intake_cli.command("tick")
 def tick_command() -> None:
     """Deadline reminders, escalations, daily digests, closing and flagging (once each)."""

@@ -11,6 +11,7 @@ from intake.cases.models import (
     ClockReminder,
     CooperationRequest,
 )
+from intake.cases.search import SCOPES as _SEARCH_INDEX  # noqa: F401  (its DDL events)
 from intake.cases.sources import SubmissionSource
 from intake.letters.models import IssuedLetter
 from intake.monitoring.models import WorkerHeartbeat

@@ -102,6 +102,8 @@ class Case(db.Model):
     declared_truthful: Mapped[bool] = mapped_column(default=False)
     # Folded (diacritics-free) code, title, content, name and phone for accent-insensitive search.
     search_text: Mapped[str] = mapped_column(sa.Text, default="")
+    # Folded code and title: ranked above the rest (intake.cases.search).
+    search_title: Mapped[str] = mapped_column(sa.Text, default="")
 
     field_id: Mapped[int | None] = mapped_column(sa.ForeignKey("fields.id"), index=True)
     procedure_id: Mapped[int | None] = mapped_column(sa.ForeignKey("procedures.id"), index=True)
@@ -124,6 +126,7 @@ class Case(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Folded copy of the published texts only: public search never looks at personal data.
     published_search_text: Mapped[str | None] = mapped_column(sa.Text)
+    published_search_title: Mapped[str | None] = mapped_column(sa.Text)
     # The citizen's verdict on the answer.
     rating_score: Mapped[int | None]
     rating_comment: Mapped[str | None] = mapped_column(sa.Text)

@@ -4,16 +4,16 @@ and tests run it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from intake.accounts.models import User
+from intake.cases import search
 from intake.cases.models import Case, CaseEvent, CooperationRequest, CooperationStatus
 from intake.cases.permissions import visible_filter
 from intake.core.calendar import end_of_local_day, start_of_local_day
-from intake.core.states import ANSWERED_STATES, OPEN_STATES, State
-from intake.core.text import fold
+from intake.core.states import ANSWERED_STATES, ENDED_AT_TRIAGE_STATES, OPEN_STATES, State
 from intake.extensions import db
 
 
@@ -45,15 +45,17 @@ class QueueFilters:
 
 
 def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
-    """The cases of one tab of a queue, visible to ``user``, filtered, most urgent first."""
+    """The cases of one tab of a queue, visible to ``user``, filtered; the best match first when
+    searched, else most urgent first."""
     query = sa.select(Case).where(visible_filter(user))
-    query = query.where(_tab_condition(user, tab))
-    return _apply_filters(query, filters).order_by(
+    query = _apply_filters(query.where(_tab_condition(user, tab)), filters)
+    return search.ranked(query, filters.q, search.OFFICER, order_by=[
         sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
         sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
         Case.received_at,
-    )
+        Case.id,
+    ])  # fmt: skip
 
 
 def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
@@ -92,8 +94,6 @@ def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
 
 
 def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
-    if filters.q:
-        query = query.where(*_contains_words(Case.search_text, filters.q))
     if filters.state:
         query = query.where(Case.state == filters.state)
     if filters.field_id:
@@ -131,24 +131,83 @@ def full_history(case: Case) -> sa.Select:
 
 
 def published_cases(q: str = "", field_id: int | None = None, unit_id: int | None = None):
-    """Answered items as /published shows them, newest first."""
+    """Answered items as /published shows them: the best match first when searched, else
+    newest first."""
     query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
-    if q:
-        query = query.where(*_contains_words(Case.published_search_text, q))
     if field_id:
         query = query.where(Case.field_id == field_id)
     if unit_id:
         query = query.where(Case.lead_unit_id == unit_id)
-    return query.order_by(Case.published_at.desc())
+    order = [Case.published_at.desc(), Case.id.desc()]
+    return search.ranked(query, q, search.PUBLIC, order_by=order)
 
 
-def _contains_words(column, text: str) -> list[sa.ColumnElement[bool]]:
-    """Every word of ``text`` (folded: no diacritics) starts a word of the folded ``column``:
-    "nguyen van an" finds "Nguyễn Văn An", and "an" does not match inside "nhận".
+# --- similar items: answers offered before submitting, duplicates at triage ------------------
 
-    A LIKE over a folded copy works the same on SQLite and PostgreSQL. Folded words hold only
-    letters and digits, so %, _ or a backslash typed by a user never reach the pattern. Every
-    distinct word counts (the views bound the query to 200 characters); only the first eight
-    did, so a long title found items that lacked its one distinctive number."""
-    padded = sa.literal(" ").concat(column)
-    return [padded.like(f"% {word}%") for word in dict.fromkeys(fold(text).split())]
+#: Items received this many days back (or still open) are offered as possible duplicates.
+DUPLICATE_WINDOW_DAYS = 90
+#: The share of a text's telling words another item must have to be offered as alike.
+SIMILAR_ANSWER_OVERLAP = 0.34
+DUPLICATE_OVERLAP = 0.5
+
+
+def similar_published(title: str, content: str, *, limit: int = 5) -> list[Case]:
+    """Published answers that look like a text about to be submitted, most alike first: any of
+    its telling words, ranked (a title match weighs most)."""
+    words = search.similar_words(title, content)  # the title's words first
+    if not words:
+        return []
+    query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
+    query = search.ranked(query, words, search.PUBLIC, order_by=[Case.id.desc()], any_words=True)
+    found = db.session.scalars(query.limit(limit * 3))
+    alike = [
+        c for c in found if search.overlap(words, c.published_search_text) >= SIMILAR_ANSWER_OVERLAP
+    ]
+    return alike[:limit]
+
+
+@dataclass
+class DuplicateCandidate:
+    case: Case
+    same_contact: bool
+    similar_text: bool
+
+
+def duplicate_candidates(case: Case, *, now: datetime, limit: int = 8) -> list[DuplicateCandidate]:
+    """Open or recent items that may be the same request as ``case``: from the same phone or
+    e-mail, or with a similar text. Never ``case`` itself, never an item that is itself a
+    duplicate or was refused, transferred or withdrawn (it cannot be the one to follow)."""
+    eligible = sa.and_(
+        Case.id != case.id,
+        Case.duplicate_of_id.is_(None),
+        Case.state.not_in([*ENDED_AT_TRIAGE_STATES, State.WITHDRAWN]),
+        sa.or_(
+            Case.state.in_(OPEN_STATES),
+            Case.received_at >= now - timedelta(days=DUPLICATE_WINDOW_DAYS),
+        ),
+    )
+    contacts = [Case.phone == case.phone] if case.phone else []
+    contacts += [Case.email == case.email] if case.email else []
+    same_contact = []
+    if contacts:
+        same_contact = db.session.scalars(
+            sa.select(Case).where(eligible, sa.or_(*contacts)).order_by(Case.received_at.desc())
+            .limit(limit)
+        ).all()  # fmt: skip
+    words = search.similar_words(case.title, case.content)
+    similar = []
+    if words:
+        query = search.ranked(sa.select(Case).where(eligible), words, search.OFFICER,
+                              order_by=[Case.id.desc()], any_words=True)  # fmt: skip
+        found = db.session.scalars(query.limit(limit * 3))
+        similar = [c for c in found if search.overlap(words, c.search_text) >= DUPLICATE_OVERLAP]
+    found: dict[int, DuplicateCandidate] = {}
+    for other in same_contact:
+        found[other.id] = DuplicateCandidate(other, same_contact=True, similar_text=False)
+    for other in similar:
+        if other.id in found:
+            found[other.id].similar_text = True
+        else:
+            found[other.id] = DuplicateCandidate(other, same_contact=False, similar_text=True)
+    ranked = sorted(found.values(), key=lambda c: not (c.same_contact and c.similar_text))
+    return ranked[:limit]

@@ -176,6 +176,7 @@ class _Generator:
             "consent_to_publish": rng.random() < 0.7,
             "declared_truthful": True,
             "search_text": "",
+            "search_title": "",
             "field_id": None,
             "lead_unit_id": None,
             "bounce_count": 0,
@@ -189,6 +190,7 @@ class _Generator:
         case["search_text"] = " ".join(
             (fold(case["reference_code"]), folded(title, content), folded(case["full_name"]))
         )
+        case["search_title"] = " ".join((fold(case["reference_code"]), folded(title)))
         story = Story(self, case, received_on, overall_days)
         story.run(field_id, unit_id)
         return story
@@ -244,7 +246,7 @@ def generate_items(
 _CASE_KEYS = (
     "closed_at", "answered_at", "answer_public_text", "answer_letter", "answer_submitted_at",
     "published_title", "published_content", "published_answer", "published_at",
-    "published_search_text", "rating_score", "rated_at",
+    "published_search_text", "published_search_title", "rating_score", "rated_at",
 )  # fmt: skip
 
 

@@ -286,6 +286,9 @@ class Story:
         case["published_search_text"] = " ".join(
             (fold(case["reference_code"]), folded(case["title"], case["published_answer"]))
         )
+        case["published_search_title"] = " ".join(
+            (fold(case["reference_code"]), folded(case["title"]))
+        )
 
     def _after_answer(self, answered_at: datetime, unit_id: int) -> None:
         gen, rng, case = self.gen, self.rng, self.case

@@ -153,6 +153,9 @@ def render_case_page(case: Case, status: int = 200, **bound_forms):
         now=clock.now(),
         can_review="publish" in actions,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
+        duplicates=queries.duplicate_candidates(case, now=clock.now())
+        if "duplicate" in actions
+        else [],
     ), status
 
 

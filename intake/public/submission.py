@@ -5,11 +5,12 @@ from __future__ import annotations
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from intake import clock
+from intake.cases import queries
 from intake.cases.models import Case
 from intake.cases.operations import submit_case
 from intake.cases.sources import client_digest, open_receipt, seal_receipt
@@ -46,7 +47,13 @@ def submit():
     )
 
     status = 422 if form.is_submitted() else 200
-    if form.validate_on_submit():
+    similar = None
+    if form.is_submitted() and request.form.get("check_similar"):
+        # The "similar answers" step: nothing is validated or stored, the form comes back as
+        # typed (files aside: browsers never send them again) with the answers that look alike.
+        similar = queries.similar_published(form.title.data or "", form.content.data or "")
+        status = 200
+    elif form.validate_on_submit():
         uploads, procedure_id = form.read_uploads(), choices.procedure_id_from_form(form)
         token = form.submission_token.data or None
         # The same form sent again (a double click) is the same item: never refused.
@@ -84,10 +91,17 @@ def submit():
                 return redirect(url_for("public.receipt"), code=303)
             outcome.refusal.attach_to(form)
     chose_files = any(getattr(f, "filename", None) for f in form.attachments.data or [])
-    if form.is_submitted() and form.errors and chose_files and not form.attachments.errors:
+    if (
+        form.is_submitted()
+        and (form.errors or similar is not None)
+        and chose_files
+        and not (form.attachments.errors)
+    ):
         # Browsers never re-send chosen files with a form shown again: say so, next to them.
         form.attachments.errors.append(_("Vui lòng chọn lại các tệp đính kèm."))
-    return render_template("public/submit.html", form=form, procedures=procedures), status
+    return render_template(
+        "public/submit.html", form=form, procedures=procedures, similar=similar
+    ), status
 
 
 def _already_logged(token: str | None) -> bool:

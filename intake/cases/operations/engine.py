@@ -162,6 +162,11 @@ def flush_checking_version(case: Case) -> None:
         raise StaleCase(case) from None
 
 
+def published_url(case: Case) -> str:
+    """The public address of an item's answer (there once it is published)."""
+    return f"{setting('PUBLIC_BASE_URL').rstrip('/')}/published/{case.reference_code}"
+
+
 def notify_citizen(case: Case, template: str, *, now: datetime, **context) -> None:
     if case.email:
         queue_email(

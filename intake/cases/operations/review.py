@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from intake.accounts.models import User
+from intake.cases import search
 from intake.cases.models import (
     Case,
 )
 from intake.cases.operations.engine import (
     notify_citizen,
     notify_unit,
+    published_url,
     require,
     required_text,
     transition,
@@ -24,7 +27,8 @@ from intake.core.errors import InvalidInput
 from intake.core.states import (
     Action,
 )
-from intake.core.text import fold, nfc
+from intake.core.text import nfc
+from intake.extensions import db
 
 
 def known_personal_data(case: Case) -> redaction.Known:
@@ -85,13 +89,14 @@ def publish_answer(
     case.published_content = nfc(published_content) if case.consent_to_publish else None
     case.published_answer = published_answer
     case.published_at = now
-    case.published_search_text = fold(
-        " ".join(
-            t for t in (case.reference_code, case.published_title, case.published_content,
-                        case.published_answer) if t
-        )
-    )  # fmt: skip
+    case.published_search_text = search.public_text(case)
+    case.published_search_title = search.public_title(case)
     notify_citizen(case, "answered", now=now)
+    # Everyone whose item was marked a duplicate of this one hears of the answer too.
+    duplicates = sa.select(Case).where(Case.duplicate_of_id == case.id).order_by(Case.id)
+    for duplicate in db.session.scalars(duplicates):
+        notify_citizen(duplicate, "duplicate_answered", now=now, original=case,
+                       published_url=published_url(case))  # fmt: skip
 
 
 def return_for_rework(

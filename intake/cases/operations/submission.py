@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from intake.cases import clocks, signals
+from intake.cases import clocks, search, signals
 from intake.cases.attachments import Upload, store_attachment
 from intake.cases.events import Actor, record_event
 from intake.cases.models import (
@@ -31,7 +31,7 @@ from intake.core.states import (
     EventKind,
     initial_state,
 )
-from intake.core.text import fold, nfc
+from intake.core.text import nfc
 from intake.extensions import db
 from intake.notifications.outbox import queue_email
 
@@ -130,6 +130,7 @@ def submit_case(
         updated_at=now,
     )
     case.search_text = case_search_text(case)
+    case.search_title = search.officer_title(case)
     if not _insert_once(case):
         # Another request with the same token won the race and committed first.
         existing = _case_for_token(submission_token)
@@ -178,17 +179,7 @@ def submit_case(
 
 def case_search_text(case: Case) -> str:
     """What accent-insensitive search looks in: code, title, content, names and phone."""
-    parts = [
-        case.reference_code,
-        case.national_code,
-        case.title,
-        case.content,
-        case.full_name,
-        case.organisation_name,
-        case.phone,
-        case.email,
-    ]
-    return fold(" ".join(p for p in parts if p))
+    return search.officer_text(case)
 
 
 def _check_required(submission: CaseSubmission) -> None:

@@ -24,6 +24,7 @@ from intake.cases.operations.engine import (
     check_version,
     notify_citizen,
     notify_unit,
+    published_url,
     require,
     required_text,
     touch,
@@ -175,6 +176,11 @@ def mark_duplicate(
         original = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
         if original is None:
             raise InvalidInput("original_code", _l("không tìm thấy mã %(code)s", code=code))
+    # The item to follow is the first of a chain: a duplicate of a duplicate follows the original.
+    for _hop in range(10):
+        if original.duplicate_of is None:
+            break
+        original = original.duplicate_of
     if original.id == case.id:
         raise NotAllowed(_l("một phản ánh, kiến nghị không thể trùng với chính nó"))
     case.duplicate_of = original
@@ -182,6 +188,15 @@ def mark_duplicate(
         message = str(REJECT_REASON_TEMPLATES[RejectReason.DUPLICATE]) % {
             "original": original.reference_code
         }
+        # Where to follow it: its published answer, and a notice when it is answered.
+        message += " " + str(
+            _l(
+                "Khi phản ánh, kiến nghị %(original)s có kết quả trả lời, bạn sẽ được thông báo; "
+                "kết quả được công khai tại %(url)s.",
+                original=original.reference_code,
+                url=published_url(original),
+            )
+        )
     transition(
         case,
         Action.MARK_DUPLICATE,

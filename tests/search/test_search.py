@@ -1,0 +1,167 @@
+"""Search through the pages that use it (the officers' queues and /published): every word
+counts, accents and case are ignored, the best match comes first, and no text typed into the
+box breaks the page, on SQLite (FTS5) and PostgreSQL (text search) alike."""
+
+import unicodedata
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from intake.cases import search
+from intake.cases.models import Case
+from intake.core.states import State
+from intake.extensions import db
+from tests.cases.factories import advance, make_staff, submit
+from tests.officer.helpers import login
+
+WORDS = "phản ánh về việc chậm cấp giấy chứng nhận quyền sử dụng đất tại xã An Hiệp"
+
+
+def signed_in(app, user):
+    client = app.test_client()
+    login(client, user)
+    return client
+
+
+def queue_search(client, q):
+    response = client.get("/officer/intake", query_string={"tab": "all", "q": q})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def published_search(client, q):
+    response = client.get("/published", query_string={"q": q})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def order(html, *cases):
+    """The cases found, in the order the page lists them."""
+    found = [c for c in cases if c.reference_code in html]
+    return sorted(found, key=lambda c: html.index(c.reference_code))
+
+
+def test_every_word_of_a_sixteen_word_query_counts(org, app, client, now):
+    staff = make_staff()
+    wanted = advance(submit(now, title=f"{WORDS} số 4711"), State.ANSWERED, staff, now)
+    other = advance(submit(now, title=f"{WORDS} số 815"), State.ANSWERED, staff, now)
+    db.session.commit()
+    query = f"{WORDS} số 4711"
+    assert len(query.split()) >= 16
+    officer = signed_in(app, staff.intake)
+    assert order(queue_search(officer, query), wanted, other) == [wanted]
+    assert order(published_search(client, query), wanted, other) == [wanted]
+    # One word that no item has is enough to find nothing.
+    assert order(published_search(client, f"{WORDS} số 9999"), wanted, other) == []
+
+
+def test_accents_case_and_unicode_forms_are_ignored(org, app, client, now):
+    staff = make_staff()
+    land = advance(submit(now, title="Thủ tục đất đai ở Đại Tâm"), State.ANSWERED, staff, now)
+    other = advance(submit(now, title="Hộ tịch: khai sinh"), State.ANSWERED, staff, now)
+    db.session.commit()
+    officer = signed_in(app, staff.intake)
+    decomposed = unicodedata.normalize("NFD", "ĐẤT ĐAI")
+    for q in ("dat dai", "Đất Đai", "ĐẤT ĐAI", decomposed, "dai tam", "DAT  dai!"):
+        assert order(queue_search(officer, q), land, other) == [land], q
+        assert order(published_search(client, q), land, other) == [land], q
+    # Words match whole, except the last one, which may be unfinished.
+    assert order(published_search(client, "khai si"), land, other) == [other]
+    assert order(published_search(client, "kha sinh"), land, other) == []
+
+
+def test_a_title_match_comes_before_a_match_in_the_text_only(org, app, client, now):
+    staff = make_staff()
+    # Older and published first: without ranking each would be listed in the other order.
+    body_only = submit(now, title="Chậm trả kết quả hồ sơ",
+                       content="Tôi đăng ký khai sinh cho con nhưng chưa có kết quả.")  # fmt: skip
+    titled = submit(now + timedelta(hours=1), title="Đăng ký khai sinh quá hạn",
+                    content="Hồ sơ nộp đã lâu.")  # fmt: skip
+    db.session.commit()
+    officer = signed_in(app, staff.intake)
+    assert order(queue_search(officer, "khai sinh"), body_only, titled) == [titled, body_only]
+    assert order(queue_search(officer, ""), body_only, titled) == [body_only, titled]
+    # On /published the newer answer comes first without a query.
+    advance(titled, State.ANSWERED, staff, now)
+    advance(body_only, State.ANSWERED, staff, now + timedelta(days=1))
+    for case in (titled, body_only):
+        case.published_content = case.content
+        case.published_search_text = search.public_text(case)
+    db.session.commit()
+    assert order(published_search(client, ""), body_only, titled) == [body_only, titled]
+    assert order(published_search(client, "khai sinh"), body_only, titled) == [titled, body_only]
+
+
+def test_any_words_ranks_by_how_many_words_match(org, now):
+    staff = make_staff()
+    one = advance(submit(now, title="Cấp giấy phép xây dựng"), State.ANSWERED, staff, now)
+    three = advance(submit(now, title="Cấp giấy phép lái xe quá hạn"), State.ANSWERED, staff, now)
+    none = advance(submit(now, title="Hộ tịch khai sinh"), State.ANSWERED, staff, now)
+    query = sa.select(Case).where(Case.published_at.is_not(None))
+    found = search.ranked(query, ["lai", "xe", "han", "dung"], search.PUBLIC, order_by=[Case.id],
+                          any_words=True)  # fmt: skip
+    ids = list(db.session.scalars(found))
+    assert ids == [three, one] and none not in ids
+
+
+HOSTILE = [
+    '"', "'", '""', "\"'", "\\", "%", "_", "*", "-", "--", "^", ":", "(", ")", "()", "{", "}",
+    "NEAR", "NEAR(a b)", "a NEAR b", "AND", "OR", "NOT", "a AND b", "a OR b", "NOT a", "a -b",
+    "-a", "a*", "*a", "a:*", "!a", "a & b", "a | b", "a <-> b", "title:a", "{title}: a",
+    "a\x00b", "\x01\x02\x1f", "\x7f", "\u200b", "\ufeff", "😀 đất", "e\u0301", "𝔡𝔞𝔱",
+    "x" * 5000, "đất " * 600, " ".join(str(i) for i in range(500)), "SELECT * FROM cases;",
+    "' OR 1=1 --", "\\x00", "%00", "a" * 300 + " b", "\t\n\r", "　", "⁰¹²",
+]  # fmt: skip
+
+
+def test_with_more_matches_than_candidates_the_newest_are_ranked(org, now):
+    staff = make_staff()
+    old_title = advance(submit(now, title="Khai sinh"), State.ANSWERED, staff, now)
+    bodies = [advance(submit(now, title="Hộ tịch", content="Về khai sinh."), State.ANSWERED,
+                      staff, now) for _ in range(3)]  # fmt: skip
+    for case in bodies:
+        case.published_content = case.content
+        case.published_search_text = search.public_text(case)
+    db.session.flush()
+    query = sa.select(Case).where(Case.published_at.is_not(None))
+    everything = search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id])
+    assert list(db.session.scalars(everything)) == [old_title, *bodies]
+    newest = search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id], candidates=2)
+    assert list(db.session.scalars(newest)) == bodies[1:]
+
+
+def test_no_text_typed_in_the_box_breaks_the_page(org, app, client, now):
+    staff = make_staff()
+    case = advance(submit(now, title="Đất đai a b NEAR"), State.ANSWERED, staff, now)
+    db.session.commit()
+    officer = signed_in(app, staff.intake)
+    for q in HOSTILE:
+        published_search(client, q)  # each asserts a 200
+        queue_search(officer, q)
+    # Operators are words like any other: "NEAR" finds the item that has it.
+    assert case.reference_code in published_search(client, "NEAR")
+    assert case.reference_code in queue_search(officer, '"đất" (đai)* -near')
+
+
+def test_the_index_follows_every_write_and_can_be_rebuilt(org, app, client, now):
+    staff = make_staff()
+    case = submit(now, title="Cấp phép khai thác cát")
+    db.session.commit()
+    officer = signed_in(app, staff.intake)
+    assert case.reference_code in queue_search(officer, "khai thac cat")
+    assert case.reference_code not in published_search(client, "khai thac cat")
+    advance(case, State.ANSWERED, staff, now)
+    db.session.commit()
+    assert case.reference_code in published_search(client, "khai thac cat")
+    # Text written behind the application's back is found once the index is rebuilt.
+    db.session.execute(
+        sa.update(Case.__table__)
+        .where(Case.__table__.c.id == case.id)
+        .values(title="Cấp phép nạo vét kênh", search_title="", search_text="")
+    )
+    db.session.commit()
+    assert case.reference_code not in queue_search(officer, "nao vet kenh")
+    result = app.test_cli_runner().invoke(args=["intake", "search-rebuild"])
+    assert result.exit_code == 0 and "rebuilt over 1 items" in result.output
+    assert case.reference_code in queue_search(officer, "nao vet kenh")
+    assert case.reference_code not in queue_search(officer, "khai thac cat")
