@@ -50,7 +50,7 @@ def _init_extensions(app: Flask) -> None:
     from intake import models  # noqa: F401
     from intake.accounts import session as _login_session  # noqa: F401  (user loader)
     from intake.config import PROJECT_ROOT
-    from intake.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from intake.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -65,6 +65,10 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "intake" / "translations"),
     )
     limiter.init_app(app)
+    from intake.web import page_cache
+
+    cache.init_app(app, config=page_cache.cache_config(app.config["CACHE_STORAGE_URI"]))
+    page_cache.install(app)
     from intake.reports.recording import connect as connect_report_entries
     from intake.transaction import install
 

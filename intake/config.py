@@ -74,6 +74,9 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Public pages that are the same for everyone (intake.web.page_cache): redis://… shares
+    # them between processes and nodes, memory:// keeps them per process, null:// turns it off.
+    CACHE_STORAGE_URI = "memory://"
     # Failed tracking attempts: per item (guessing one key) and per address. The per-address
     # limit is generous because mobile networks put many citizens behind one address.
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"

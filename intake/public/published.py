@@ -13,10 +13,16 @@ from intake.extensions import db
 from intake.org import choices
 from intake.public.blueprint import bp
 from intake.public.forms import PublishedSearchForm
+from intake.web import page_cache
+from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, shared_page
 from intake.web.params import id_param, page_number
+
+#: A search is never kept (what people type is theirs); the list and its filters are.
+_LIST_ARGS = {"q": page_cache.EMPTY, "field_id": NUMBER, "unit_id": NUMBER, "page": NUMBER}
 
 
 @bp.get("/published")
+@shared_page(depends_on=(ORGANISATION, PUBLICATIONS), args=_LIST_ARGS)
 def published():
     locale = str(get_locale())
     form = PublishedSearchForm(request.args)

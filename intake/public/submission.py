@@ -7,6 +7,7 @@ import secrets
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from intake import clock
 from intake.cases.models import Case
@@ -19,6 +20,7 @@ from intake.org.policies import working_days_for
 from intake.public.blueprint import RECEIPT, bp, remember_tracked
 from intake.public.forms import SubmissionForm
 from intake.web.lifecycle import perform
+from intake.web.page_cache import ORGANISATION, shared_page
 
 
 @bp.get("/")
@@ -27,7 +29,15 @@ def index():
     return render_template("public/index.html", triage_days=triage_days)
 
 
+def _new_submission_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 @bp.route("/submit", methods=["GET", "POST"])
+@shared_page(
+    depends_on=(ORGANISATION,),
+    fresh={"csrf_token": generate_csrf, "submission_token": _new_submission_token},
+)
 def submit():
     form = SubmissionForm()
     locale = str(get_locale())
@@ -36,7 +46,7 @@ def submit():
     procedures = choices.procedure_options()
     if not form.is_submitted() or not _plausible_token(form.submission_token.data):
         # A token is ours (43 URL-safe characters) or replaced: the column holds 64.
-        form.submission_token.data = secrets.token_urlsafe(32)
+        form.submission_token.data = _new_submission_token()
 
     if form.validate_on_submit():
         uploads, procedure_id = form.read_uploads(), choices.procedure_id_from_form(form)

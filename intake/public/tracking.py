@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from intake import clock
 from intake.cases import queries
@@ -18,6 +19,7 @@ from intake.extensions import db, limiter
 from intake.public.blueprint import RECEIPT, TRACKED, bp, remember_tracked
 from intake.public.forms import CITIZEN_FORMS, TrackForm
 from intake.web.lifecycle import perform, verb_view
+from intake.web.page_cache import shared_page
 
 DONE_MESSAGES = {
     "provide_info": _l("Đã gửi thông tin bổ sung. Cảm ơn bạn."),
@@ -50,6 +52,7 @@ def _tracked_code() -> str:
     deduct_when=_track_failed,
     scope="track-code-failures",
 )
+@shared_page(depends_on=(), fresh={"csrf_token": generate_csrf})
 def track():
     form = TrackForm()
     if form.validate_on_submit():
