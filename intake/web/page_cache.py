@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import re
-import uuid
 from collections.abc import Callable
 from itertools import chain
 
@@ -27,17 +26,18 @@ import sqlalchemy as sa
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
 
-from intake import clock
+from intake import cache_versions, clock
+from intake.cache_versions import (  # noqa: F401  (the groups, for the views)
+    KEEP_SECONDS,
+    ORGANISATION,
+    PUBLICATIONS,
+    STATISTICS,
+)
 from intake.core.calendar import local_date
 from intake.extensions import cache, db
 from intake.transaction import after_commit, after_rollback
 
-#: How long a page is kept at most (seconds).
-PAGE_SECONDS = 60
-
-ORGANISATION = "organisation"  # units, fields, procedures: names and lists in every form
-PUBLICATIONS = "publications"  # what /published lists
-STATISTICS = "statistics"  # the daily backlog snapshot behind /stats
+PAGE_SECONDS = KEEP_SECONDS
 
 _PENDING = "intake.page_cache.groups"
 _PLACEHOLDER = "@@intake-fresh:{}@@"
@@ -93,27 +93,13 @@ def _key(allowed: dict, depends_on: tuple[str, ...], view_args: dict) -> str | N
         if pattern is None or len(values) != 1 or not pattern.fullmatch(values[0]):
             return None
         args.append(f"{name}={values[0]}")
-    versions = _versions(depends_on)
+    versions = cache_versions.current(depends_on)
     if versions is None:
         return None
     locale = str(get_locale())  # after reading ?lang=, which the locale selector keeps
     day = local_date(clock.now()).isoformat()  # "in force today", "as of today"
     view = ",".join(f"{k}={v}" for k, v in sorted(view_args.items()))
     return f"page:{request.endpoint}:{view}:{locale}:{day}:{versions}:{'&'.join(args)}"
-
-
-def _versions(groups: tuple[str, ...]) -> str | None:
-    keys = [f"pages-version:{g}" for g in groups]
-    try:
-        values = cache.get_many(*keys)
-        for i, (key, value) in enumerate(zip(keys, values, strict=True)):
-            if value is None:  # never set, or evicted: a new one, so no older page matches
-                cache.add(key, uuid.uuid4().hex, timeout=0)
-                values[i] = cache.get(key)
-    except Exception:  # noqa: BLE001 — the cache is an optimisation: without it, render
-        current_app.logger.warning("page cache unavailable", exc_info=True)
-        return None
-    return None if None in values else "-".join(values)
 
 
 def _get(key: str) -> str | None:
@@ -192,15 +178,9 @@ def _note_changes(session, flush_context) -> None:
     pending = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = set()
-        after_commit(session, lambda: drop(session.info.pop(_PENDING, set())))
+        after_commit(session, lambda: cache_versions.replace(session.info.pop(_PENDING, set())))
         after_rollback(session, lambda: session.info.pop(_PENDING, None))
     pending |= groups
-
-
-def drop(groups: set[str]) -> None:
-    """Every stored page that depends on one of ``groups`` stops matching: a new version."""
-    for group in groups:
-        cache.set(f"pages-version:{group}", uuid.uuid4().hex, timeout=0)
 
 
 def cache_config(uri: str) -> dict:
