@@ -57,6 +57,10 @@ def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
 
 
 def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
+    return _tab_conditions(user).get(tab, sa.false())
+
+
+def _tab_conditions(user: User) -> dict[str, sa.ColumnElement[bool]]:
     open_cooperation = sa.select(CooperationRequest.case_id).where(
         CooperationRequest.status == CooperationStatus.OPEN
     )
@@ -88,7 +92,7 @@ def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
             Case.state.in_([State.ANSWER_REVIEW, State.ANSWERED, State.CLOSED]),
         ),
     }
-    return conditions.get(tab, sa.false())
+    return conditions
 
 
 def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
@@ -112,13 +116,12 @@ def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:
 
 
 def tab_counts(user: User, tabs: tuple[str, ...]) -> dict[str, int]:
-    """How many items wait in each tab, for the badges next to the tab names."""
-    counts = {}
-    for tab in tabs:
-        counts[tab] = db.session.scalar(
-            sa.select(sa.func.count(Case.id)).where(visible_filter(user), _tab_condition(user, tab))
-        )
-    return counts
+    """How many items wait in each tab, for the badges next to the tab names: one pass over
+    the visible items, each tab a filtered count."""
+    conditions = _tab_conditions(user)
+    columns = [sa.func.count(Case.id).filter(conditions.get(t, sa.false())) for t in tabs]
+    row = db.session.execute(sa.select(*columns).where(visible_filter(user))).one()
+    return dict(zip(tabs, row, strict=True))
 
 
 def full_history(case: Case) -> sa.Select:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_babel import get_locale
+from sqlalchemy.orm import joinedload
 
 from intake.cases import queries
 from intake.cases.models import Case
@@ -34,6 +35,7 @@ def published():
         field_id=id_param(form.field_id.data) if valid else None,
         unit_id=id_param(form.unit_id.data) if valid else None,
     )
+    query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
     return render_template("public/published.html", form=form, page=page)
 
