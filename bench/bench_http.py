@@ -8,7 +8,8 @@ For each database and size (growing one database through the sizes): the demo pr
 N generated items (`flask intake demo --items`), then the app under gunicorn (2 sync workers)
 beside `bench/hello_app.py` (a bare Flask "hello") under the same settings, each page loaded
 with Debian's `wrk` (2 threads, 16 connections). The bare endpoint is measured before and
-after the pages; the ratio uses the mean of the two.
+after the pages; the ratio uses the mean of the two. Each GET page first gets one second of
+load that is not counted (the workers' first render, the cache filled).
 
 - GET /submit, /track, /published, /stats: anonymous, no cookie.
 - intake queue: `/officer/intake` with the Cookie header of a real sign-in (intake officer).
@@ -366,6 +367,8 @@ def measure(engine_name: str, size: int, duration: int, hello_port: int) -> list
     for name, path, script, headers in pages(cookie, form_cookie, body):
         if not script:
             check_page(path, headers)
+            # Warm-up, not counted: both workers' first render (and cache fill) of the page.
+            wrk(f"http://{HOST}:{PORT}{path}", 1, script, headers)
         result = wrk(f"http://{HOST}:{PORT}{path}", duration, script, headers)
         rows.append({"db": engine_name, "size": size, "page": name, **result})
     bare.append(wrk(f"http://{HOST}:{hello_port}/", duration, "", []))
