@@ -328,6 +328,17 @@ def wrk(url: str, duration: int, script: str, headers: list[str]) -> dict:
     }
 
 
+def drain(port: int) -> None:
+    """Wait until the server has finished the requests wrk left in flight when it stopped (a
+    slow page leaves up to 16 queued, which would otherwise eat into the next measurement):
+    until /healthz answers quickly three times in a row."""
+    quick, deadline = 0, time.monotonic() + 120
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=120).read()
+        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+
+
 def pages(cookie: str, form_cookie: str, body: str) -> list[tuple[str, str, str, list[str]]]:
     """(name, path, Lua script, headers) of each page under load."""
     post = 'template = "' + body.replace("\\", "\\\\").replace('"', '\\"') + '"\n' + POST_LUA
@@ -369,7 +380,9 @@ def measure(engine_name: str, size: int, duration: int, hello_port: int) -> list
             check_page(path, headers)
             # Warm-up, not counted: both workers' first render (and cache fill) of the page.
             wrk(f"http://{HOST}:{PORT}{path}", 1, script, headers)
+            drain(PORT)
         result = wrk(f"http://{HOST}:{PORT}{path}", duration, script, headers)
+        drain(PORT)
         rows.append({"db": engine_name, "size": size, "page": name, **result})
     bare.append(wrk(f"http://{HOST}:{hello_port}/", duration, "", []))
     bare_rps = sum(b["rps"] for b in bare) / 2
