@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test lint bench translations extract-messages clean
+.PHONY: run test lint bench bench-http translations extract-messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ two-nodes: $(STAMP) translations
 bench: $(STAMP) translations
 	$(BIN)/python bench/bench_tick.py 10000 100000
 	$(BIN)/python bench/bench_reports.py 10000 100000 1000000
+	$(BIN)/python bench/bench_http.py 5000 100000 1000000
+
+## bench-http: the public pages and the intake queue under wrk, beside a bare Flask endpoint,
+## on SQLite and PostgreSQL at 5,000 and 100,000 items (a few minutes; needs Debian's wrk)
+bench-http: $(STAMP) translations
+	$(BIN)/python bench/bench_http.py 5000 100000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -50,9 +50,10 @@ def _init_extensions(app: Flask) -> None:
     from intake import models  # noqa: F401
     from intake.accounts import session as _login_session  # noqa: F401  (user loader)
     from intake.config import PROJECT_ROOT
-    from intake.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from intake.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
     db.init_app(app)
+    _tune_sqlite(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     mail.init_app(app)
     csrf.init_app(app)
@@ -65,6 +66,10 @@ def _init_extensions(app: Flask) -> None:
         default_translation_directories=str(PROJECT_ROOT / "intake" / "translations"),
     )
     limiter.init_app(app)
+    from intake.web import page_cache
+
+    cache.init_app(app, config=page_cache.cache_config(app.config["CACHE_STORAGE_URI"]))
+    page_cache.install(app)
     from intake.audit import recording as audit_recording
     from intake.reports.recording import connect as connect_report_entries
     from intake.transaction import install
@@ -72,6 +77,26 @@ def _init_extensions(app: Flask) -> None:
     install(db.session)
     audit_recording.install(db.session)
     connect_report_entries()
+
+
+def _tune_sqlite(app: Flask) -> None:
+    """SQLite (the demo, development; production refuses it) in WAL mode: readers no longer
+    wait for a writer, and a commit writes the log without waiting for the disk twice."""
+    import sqlalchemy as sa
+
+    from intake.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite" or db.engine.url.database in (None, "", ":memory:"):
+            return
+
+        def pragmas(dbapi_connection, _record) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        sa.event.listen(db.engine, "connect", pragmas)
 
 
 def _select_locale() -> str:

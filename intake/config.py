@@ -84,6 +84,9 @@ class Defaults:
     # all gunicorn workers share the counters.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Public pages that are the same for everyone (intake.web.page_cache): redis://… shares
+    # them between processes and nodes, memory:// keeps them per process, null:// turns it off.
+    CACHE_STORAGE_URI = "memory://"
     # Failed tracking attempts: per item and client address (one client guessing one key) and
     # per address; never per item alone, which would let anyone lock an owner out. The
     # per-address limit is generous because mobile networks put many citizens behind one address.

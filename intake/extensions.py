@@ -4,6 +4,7 @@ This module imports nothing from ``intake``; ``create_app`` binds each extension
 """
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,5 +37,7 @@ mail = Mail()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+# Public pages that are the same for everyone (intake.web.page_cache); bound in create_app.
+cache = Cache()
 # Limits are declared on the views that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -3,11 +3,16 @@ ship no Vietnamese catalogue) are replaced by ours, translated like every other 
 
 from __future__ import annotations
 
+from functools import cached_property
+from itertools import groupby
+
 from flask_babel import get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, MultipleFileField
+from markupsafe import Markup, escape
+from wtforms import BooleanField, IntegerField, MultipleFileField, SelectField
 from wtforms.validators import Length
+from wtforms.widgets import Select, html_params
 
 from intake.core.text import nfc
 
@@ -49,6 +54,55 @@ class BaseForm(FlaskForm):
 
         def get_translations(self, form):
             return _Translations()
+
+        def render_field(self, field, render_kw):
+            kept = isinstance(field, SelectField) and isinstance(field.choices, KeptChoices)
+            if kept and type(field.widget) is Select and not field.widget.multiple:
+                return _render_kept_select(field, {**(field.render_kw or {}), **render_kw})
+            return super().render_field(field, render_kw)
+
+
+class KeptChoices(tuple):
+    """Options built once and shared by every request (``intake.org.choices``), with their
+    ``<option>`` elements rendered once too: a select of 150 units costs a string replace
+    instead of 150 widget calls. A tuple, so that no view can change a shared list."""
+
+    @cached_property
+    def options_html(self) -> str:
+        """The options as WTForms' Select renders them, none selected."""
+        html = []
+        grouped = any(c.optgroup is not None for c in self)
+        for optgroup, choices in groupby(self, key=lambda c: c.optgroup if grouped else None):
+            if optgroup is not None:
+                html.append(f"<optgroup {html_params(label=optgroup)}>")
+            html.extend(_option(c.value, c.label, c.render_kw) for c in choices)
+            if optgroup is not None:
+                html.append("</optgroup>")
+        return "".join(html)
+
+
+def _option(value, label, render_kw=None, selected=False) -> str:
+    options = {"value": value, **(render_kw or {})}
+    if selected:
+        options["selected"] = True
+    return f"<option {html_params(**options)}>{escape(label or value)}</option>"
+
+
+def _render_kept_select(field, kwargs: dict) -> Markup:
+    """What ``Select()(field, **kwargs)`` renders, from the options rendered once."""
+    kwargs.setdefault("id", field.id)
+    flags = field.flags
+    for name in Select.validation_attrs:
+        if name not in kwargs and getattr(flags, name, False):
+            kwargs[name] = getattr(flags, name)
+    options = field.choices.options_html
+    for choice in field.choices:
+        if field.coerce(choice.value) == field.data:
+            plain = _option(choice.value, choice.label, choice.render_kw)
+            chosen = _option(choice.value, choice.label, choice.render_kw, selected=True)
+            options = options.replace(plain, chosen, 1)
+    # Every value and label went through html_params or escape above.
+    return Markup(f"<select {html_params(name=field.name, **kwargs)}>{options}</select>")  # noqa: S704
 
 
 def length(min: int = -1, max: int = -1) -> Length:  # noqa: A002  (mirrors WTForms' names)

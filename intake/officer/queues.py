@@ -7,12 +7,13 @@ from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from intake import clock
 from intake.accounts.models import Role
 from intake.cases import permissions as perms
 from intake.cases import queries
-from intake.cases.models import Channel
+from intake.cases.models import Case, Channel
 from intake.core.deadlines import Priority
 from intake.core.states import State
 from intake.extensions import db
@@ -75,7 +76,10 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
     )
     now = clock.now()
     page = db.paginate(
-        queries.queue(current_user, tab, filters),
+        # The rows name their field and unit: loaded with them, not one query per row.
+        queries.queue(current_user, tab, filters).options(
+            joinedload(Case.field), joinedload(Case.lead_unit)
+        ),
         page=page_number(),
         per_page=25,
         error_out=False,

@@ -1,14 +1,22 @@
-"""Options offered in forms: active fields, units grouped by level, searchable procedures."""
+"""Options offered in forms: active fields, units grouped by level, searchable procedures.
+
+They are the same for everyone, so each list is built once per language and day and kept in
+the process (as :class:`KeptChoices`, with its options rendered once) until the organisation
+changes (``intake.cache_versions``) or :data:`KEEP_SECONDS` pass."""
 
 from __future__ import annotations
+
+import functools
+import time
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
-from intake import clock
+from intake import cache_versions, clock
 from intake.core.calendar import local_date
 from intake.extensions import db
+from intake.forms import KeptChoices
 from intake.org.models import Field, Procedure, Unit, UnitKind
 
 UNIT_KIND_LABELS = {
@@ -24,6 +32,33 @@ ALL_LABEL = _l("— Tất cả —")  # the blank option of a filter rather than
 _OPTION_SEPARATOR = " — "
 
 
+_KEPT: dict[tuple, tuple[float, tuple]] = {}
+
+
+def _kept(build):
+    """Keep ``build``'s result per arguments, day and version of the organisation."""
+
+    @functools.wraps(build)
+    def kept(*args, **kwargs):
+        version = cache_versions.current((cache_versions.ORGANISATION,))
+        if version is None:
+            return KeptChoices(build(*args, **kwargs))
+        # Labels are lazy strings: as text, in the visitor's language (also part of the key).
+        named = tuple(sorted((k, str(v)) for k, v in kwargs.items()))
+        key = (build.__name__, tuple(map(str, args)), named, local_date(clock.now()), version)
+        found = _KEPT.get(key)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        value = KeptChoices(build(*args, **kwargs))
+        if len(_KEPT) > 256:  # old versions and days: start again rather than grow
+            _KEPT.clear()
+        _KEPT[key] = (time.monotonic() + cache_versions.KEEP_SECONDS, value)
+        return value
+
+    return kept
+
+
+@_kept
 def field_choices(locale: str, blank=_NOT_SURE_LABEL) -> list[SelectChoice]:
     fields = db.session.scalars(sa.select(Field).where(Field.is_active).order_by(Field.name)).all()
     return [
@@ -32,6 +67,7 @@ def field_choices(locale: str, blank=_NOT_SURE_LABEL) -> list[SelectChoice]:
     ]
 
 
+@_kept
 def unit_choices(
     locale: str, include_blank: bool = True, blank=_NOT_SURE_LABEL
 ) -> list[SelectChoice]:
@@ -50,6 +86,7 @@ def unit_choices(
     return choices
 
 
+@_kept
 def procedure_options() -> list[str]:
     """ "1.001193 — Đăng ký khai sinh": the browser filters them as the citizen types."""
     rows = db.session.execute(
@@ -68,6 +105,7 @@ def procedure_id_from_option(text: str) -> int | None:
     )
 
 
+@_kept
 def procedure_choices() -> list[SelectChoice]:
     """Every active procedure for the officers' select, code first."""
     rows = db.session.execute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, render_template, request
 from flask_babel import get_locale
+from sqlalchemy.orm import joinedload
 
 from intake.cases import queries
 from intake.cases.models import Case
@@ -13,10 +14,16 @@ from intake.extensions import db
 from intake.org import choices
 from intake.public.blueprint import bp
 from intake.public.forms import PublishedSearchForm
+from intake.web import page_cache
+from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, shared_page
 from intake.web.params import id_param, page_number
+
+#: A search is never kept (what people type is theirs); the list and its filters are.
+_LIST_ARGS = {"q": page_cache.EMPTY, "field_id": NUMBER, "unit_id": NUMBER, "page": NUMBER}
 
 
 @bp.get("/published")
+@shared_page(depends_on=(ORGANISATION, PUBLICATIONS), args=_LIST_ARGS)
 def published():
     locale = str(get_locale())
     form = PublishedSearchForm(request.args)
@@ -28,6 +35,7 @@ def published():
         field_id=id_param(form.field_id.data) if valid else None,
         unit_id=id_param(form.unit_id.data) if valid else None,
     )
+    query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
     return render_template("public/published.html", form=form, page=page)
 

@@ -15,12 +15,14 @@ from intake.public.blueprint import bp
 from intake.reports.figures import Breakdown, build_report, ranked
 from intake.reports.labels import ReportLabels
 from intake.reports.models import ReportEntry
+from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, STATISTICS, shared_page
 
 #: The public page offers the reporting years from this one to the current one.
 FIRST_STATS_YEAR = 2020
 
 
 @bp.get("/stats")
+@shared_page(depends_on=(ORGANISATION, PUBLICATIONS, STATISTICS), args={"year": NUMBER})
 def stats():
     """Received, answered and on time, by field and by unit, for a reporting year: aggregate
     figures only, never an item or a person."""

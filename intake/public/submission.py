@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 
 from intake import clock
 from intake.cases import queries
@@ -24,6 +25,7 @@ from intake.public.blueprint import RECEIPT, bp, remember_tracked
 from intake.public.forms import CitizenSubmissionForm
 from intake.web import throttle
 from intake.web.lifecycle import perform
+from intake.web.page_cache import ORGANISATION, shared_page
 
 
 @bp.get("/")
@@ -32,7 +34,21 @@ def index():
     return render_template("public/index.html", triage_days=triage_days)
 
 
+def _new_submission_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 @bp.route("/submit", methods=["GET", "POST"])
+@shared_page(
+    depends_on=(ORGANISATION,),
+    # Per visitor, never kept: the CSRF token, the submission token and the moment the form was
+    # opened (the minimum fill time counts from it).
+    fresh={
+        "csrf_token": generate_csrf,
+        "submission_token": _new_submission_token,
+        "started": abuse.started_stamp,
+    },
+)
 def submit():
     form = CitizenSubmissionForm()
     locale = str(get_locale())
@@ -41,7 +57,7 @@ def submit():
     procedures = choices.procedure_options()
     if not form.is_submitted() or not _plausible_token(form.submission_token.data):
         # A token is ours (43 URL-safe characters) or replaced: the column holds 64.
-        form.submission_token.data = secrets.token_urlsafe(32)
+        form.submission_token.data = _new_submission_token()
     form.started.data = abuse.keep_or_renew_stamp(
         form.started.data if form.is_submitted() else None
     )

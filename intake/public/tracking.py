@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from intake import clock
 from intake.cases import queries
@@ -19,6 +20,7 @@ from intake.public.blueprint import RECEIPT, TRACKED, bp, remember_tracked
 from intake.public.forms import CITIZEN_FORMS, TrackForm
 from intake.web import throttle
 from intake.web.lifecycle import perform, verb_view
+from intake.web.page_cache import shared_page
 
 DONE_MESSAGES = {
     "provide_info": _l("Đã gửi thông tin bổ sung. Cảm ơn bạn."),
@@ -30,6 +32,7 @@ PATHS = {"provide_info": "info"}
 
 
 @bp.route("/track", methods=["GET", "POST"])
+@shared_page(depends_on=(), fresh={"csrf_token": generate_csrf})
 def track():
     """Code + key open the item. Failures are counted per (code, client address) and per
     client address, never per code alone: a guesser is slowed down (429, for that client
