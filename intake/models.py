@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata is complete wherever it is used."""
 
 from intake.accounts.models import Role, User
+from intake.accounts.security_models import AccountEvent, RecoveryCode, UserSession
 from intake.cases.models import (
     Attachment,
     Case,
@@ -28,6 +29,7 @@ from intake.reports.models import (
 )
 
 __all__ = [
+    "AccountEvent",
     "Attachment",
     "BacklogSnapshot",
     "CalendarOverride",
@@ -41,6 +43,7 @@ __all__ = [
     "OutboxMessage",
     "Procedure",
     "ReceivedRollup",
+    "RecoveryCode",
     "ReportEntry",
     "ReportRollup",
     "Role",
@@ -48,5 +51,6 @@ __all__ = [
     "SnapshotDay",
     "Unit",
     "User",
+    "UserSession",
     "WorkerHeartbeat",
 ]

@@ -164,6 +164,9 @@ def app(database_url, tmp_path, request, _schema):
             "MAIL_TIMEOUT_SECONDS": 5,
             "PUBLIC_BASE_URL": "http://pakn.test",
             "OUTBOX_RETRY_BASE_SECONDS": 60,
+            # Most tests sign in as supervisors and administrators with a password alone;
+            # tests/accounts/test_two_factor.py turns the requirement on.
+            "REQUIRE_2FA": False,
         }
     )
     app.test_client_class = IsolatedClient
