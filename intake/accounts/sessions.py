@@ -42,6 +42,9 @@ def _fresh_cookie_session() -> None:
     kept = {k: session[k] for k in _KEPT if k in session}
     session.clear()
     session.update(kept)
+    # Flask-WTF caches this request's CSRF token in g: a page rendered after this point
+    # (the recovery codes) must carry a token of the new session.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
 def sign_in(user: User, *, now: datetime) -> None:

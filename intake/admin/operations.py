@@ -123,7 +123,7 @@ def reset_password(
     db.session.flush()
 
 
-def reset_two_factor(user: User, *, actor: User) -> None:
+def reset_two_factor(user: User, *, actor: User | None) -> None:
     """Remove an officer's second factor and recovery codes (recorded); their sessions end."""
     from intake.accounts.twofactor import remove_two_factor
 

@@ -15,6 +15,7 @@ from intake.accounts.security_models import AccountEvent, AccountEventKind
 from intake.extensions import db
 from tests.cases.factories import PASSWORD, make_staff
 from tests.conftest import hidden_inputs
+from tests.officer.helpers import form_fields
 from tests.officer.helpers import login as password_step
 
 
@@ -46,6 +47,7 @@ def enrol(app, client) -> tuple[str, list[str]]:
     assert response.status_code == 200, response.get_data(as_text=True)[:1000]
     codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", response.get_data(as_text=True))
     assert len(codes) == 10
+    app.last_page = response.get_data(as_text=True)
     return secret, codes
 
 
@@ -62,6 +64,9 @@ def test_an_administrator_must_enrol_before_anything_else(app, staff):
         assert response.headers["Location"].endswith("/account/two-factor"), where
     enrol(app, client)
     assert client.get("/admin/users").status_code == 200
+    # The page of recovery codes was drawn in the new session: its sign-out button works.
+    signed_out = client.post("/logout", data=form_fields(app.last_page, "/logout"))
+    assert signed_out.status_code == 303
 
 
 def test_other_officers_may_sign_in_with_the_password_alone(app, staff):
@@ -163,3 +168,18 @@ def test_an_officer_may_turn_it_on_and_off_for_themselves(app, staff):
     assert response.status_code == 303
     db.session.expire_all()
     assert not staff.handler.has_two_factor
+
+
+def test_an_operator_can_reset_it_from_the_command_line(app, staff):
+    client = app.test_client()
+    password_step(client, staff.admin)
+    enrol(app, client)
+    result = app.test_cli_runner().invoke(
+        args=["intake", "reset-two-factor", "--email", staff.admin.email.upper()]
+    )
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert not staff.admin.has_two_factor
+    assert client.get("/admin/users").status_code == 302  # the session ended too
+    kinds = db.session.scalars(sa.select(AccountEvent.kind)).all()
+    assert AccountEventKind.TWO_FACTOR_RESET in kinds
