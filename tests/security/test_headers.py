@@ -68,6 +68,7 @@ def test_every_kind_of_response_carries_the_headers(app, world, client):
         "healthz": client.get("/healthz"),
     }
     for where, response in responses.items():
+        response.close()  # file responses stream: close them, headers are already here
         assert response.status_code in (200, 404), where
         assert_hardened(response, where)
 
@@ -85,11 +86,14 @@ def test_pages_and_files_with_personal_data_are_never_stored(app, world, client)
         "track": client.get("/track"),
     }
     for where, response in private.items():
+        response.close()
         assert response.status_code == 200, where
         assert "no-store" in response.headers["Cache-Control"], where
     attachment = private["attachment"]
     assert attachment.headers["Content-Disposition"].startswith("attachment")
-    assert "no-store" not in client.get("/static/css/site.css").headers.get("Cache-Control", "")
+    static = client.get("/static/css/site.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")
 
 
 def test_hsts_in_production_only(app, database_url):
