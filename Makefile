@@ -17,6 +17,7 @@ translations: $(STAMP)
 	@$(BIN)/pybabel --quiet compile -d intake/translations
 
 ## run: the demo on SQLite at http://127.0.0.1:5000, with the e-mail worker and a local mail sink
+## (two-factor sign-in not required, so that the demo accounts sign in with the demo password)
 run: $(STAMP) translations
 	@mkdir -p instance
 	$(FLASK) db upgrade
@@ -24,8 +25,8 @@ run: $(STAMP) translations
 	@echo "Outgoing e-mail is saved under instance/mail/ (one .eml file per message)."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python scripts/mail_sink.py instance/mail & \
-	  INTAKE_DEMO_BANNER=true $(FLASK) intake worker & \
-	  INTAKE_DEMO_BANNER=true $(FLASK) run --host 127.0.0.1 --port 5000
+	  INTAKE_DEMO_BANNER=true INTAKE_REQUIRE_2FA=false $(FLASK) intake worker & \
+	  INTAKE_DEMO_BANNER=true INTAKE_REQUIRE_2FA=false $(FLASK) run --host 127.0.0.1 --port 5000
 
 ## test: the whole suite on SQLite, then on PostgreSQL when INTAKE_TEST_DATABASE_URL is set
 test: $(STAMP) translations

@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_template_helpers(app)
     _register_blueprints(app)
     _register_monitoring(app)
+    _register_security_headers(app)
     _register_error_handlers(app)
     _register_cli(app)
     return app
@@ -48,7 +49,7 @@ def _load_config(app: Flask, config: dict | None) -> None:
 def _init_extensions(app: Flask) -> None:
     # Import the models so that metadata (migrations, create_all in tests) sees every table.
     from intake import models  # noqa: F401
-    from intake.accounts import session as _login_session  # noqa: F401  (user loader)
+    from intake.accounts import sessions as _login_sessions  # noqa: F401  (request loader)
     from intake.config import PROJECT_ROOT
     from intake.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
 
@@ -60,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = None  # the login page explains itself
+    login_manager.session_protection = None  # sessions are rows on the server (accounts/sessions)
     babel.init_app(
         app,
         locale_selector=_select_locale,
@@ -150,6 +152,12 @@ def _register_monitoring(app: Flask) -> None:
     from intake.monitoring import register
 
     register(app)
+
+
+def _register_security_headers(app: Flask) -> None:
+    from intake.web import headers
+
+    headers.register(app)
 
 
 def _register_cli(app: Flask) -> None:

@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from intake import clock
-from intake.accounts.models import Role
+from intake.accounts.models import Role, User
 from intake.admin import operations as ops
 from intake.core.calendar import local_date
 from intake.extensions import db
@@ -134,6 +134,18 @@ _CREATE_USER_OPTIONS = {
     "unit_id": "--unit",
     "password": "--password",
 }
+
+
+@intake_cli.command("reset-two-factor")
+@click.option("--email", required=True, help="The officer who lost their phone and codes.")
+def reset_two_factor_command(email: str) -> None:
+    """Remove an officer's second factor (recorded, without an acting user: the operator's
+    shell). For the day the only administrator loses their phone; otherwise use /admin."""
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account {email!r}")
+    _run(lambda: ops.reset_two_factor(user, actor=None))
+    click.echo(f"two-factor sign-in reset for {user.email}; their sessions ended")
 
 
 @intake_cli.command("audit-verify")

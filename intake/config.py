@@ -106,6 +106,26 @@ class Defaults:
     # flooded with new keys). Every request counts, since the answer never says if it matched.
     KEY_RECOVERY_LIMIT = "5 per hour;20 per day"
     KEY_RECOVERY_CODE_LIMIT = "3 per hour;10 per day"
+    # Failed sign-ins per account, from any address (counted for unknown e-mails too, so that
+    # the answer never tells which accounts exist). The holder is told by e-mail once a streak
+    # of wrong passwords reaches LOGIN_NOTICE_AFTER_FAILURES.
+    LOGIN_ACCOUNT_FAILURE_LIMIT = "10 per 15 minutes;50 per day"
+    LOGIN_NOTICE_AFTER_FAILURES = 5
+    # Wrong second-factor codes per account.
+    TWO_FACTOR_FAILURE_LIMIT = "5 per 5 minutes;20 per day"
+
+    # Officers' sessions (rows in user_sessions): ended after this long without a request, and
+    # in any case this long after signing in.
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
+    # Two-factor sign-in (TOTP). Required for these roles when REQUIRE_2FA is on; other officers
+    # may turn it on for themselves. Off only for development and the demo of `make run`:
+    # production refuses to start without it.
+    REQUIRE_2FA = True
+    TWO_FACTOR_ROLES = ["admin", "supervisor"]
+    TWO_FACTOR_ISSUER = "PAKN"
+    # Security headers (intake/web/headers.py). HSTS is sent in production over HTTPS.
+    HSTS_MAX_AGE_SECONDS = 31536000
 
     # Citizens may ask once for reconsideration within this many working days of the answer.
     RECONSIDERATION_WINDOW_WORKING_DAYS = 10
@@ -162,6 +182,8 @@ def _check_production(config) -> None:
         problems.append("INTAKE_SECRET_KEY must be at least 32 characters long")
     if str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
         problems.append("production runs on PostgreSQL: set INTAKE_SQLALCHEMY_DATABASE_URI")
+    if not config.get("REQUIRE_2FA"):
+        problems.append("INTAKE_REQUIRE_2FA must stay on: officers sign in with a second factor")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

@@ -1,6 +1,7 @@
 """Every model, imported in one place so that the metadata is complete wherever it is used."""
 
 from intake.accounts.models import Role, User
+from intake.accounts.security_models import AccountEvent, RecoveryCode, UserSession
 from intake.audit.models import AuditEntry
 from intake.cases.anchors import AuditCheckpoint, CaseAnchor, EventErasure
 from intake.cases.models import (
@@ -34,6 +35,7 @@ from intake.reports.models import (
 from intake.responses.models import ResponseTemplate
 
 __all__ = [
+    "AccountEvent",
     "AuditCheckpoint",
     "AuditEntry",
     "CaseAnchor",
@@ -52,6 +54,7 @@ __all__ = [
     "OutboxMessage",
     "Procedure",
     "ReceivedRollup",
+    "RecoveryCode",
     "ReportEntry",
     "ReportRollup",
     "ResponseTemplate",
@@ -61,5 +64,6 @@ __all__ = [
     "SubmissionSource",
     "Unit",
     "User",
+    "UserSession",
     "WorkerHeartbeat",
 ]

@@ -35,12 +35,27 @@ class User(UserMixin, db.Model):
     is_enabled: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by an administrator: the next sign-in leads to the password form and nowhere else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Wrong passwords since the last successful sign-in (the notice to the user is sent once,
+    # when this reaches LOGIN_NOTICE_AFTER_FAILURES).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-factor sign-in (TOTP, RFC 6238): the secret is kept from the first step of the
+    # enrolment; it counts only once ``totp_enabled_at`` is set (a code was confirmed).
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The time step of the last code accepted: a code is never accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     unit: Mapped[Unit] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts through this
         return self.is_enabled
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -153,6 +153,9 @@ class UserCreateForm(_UserForm):
 class PasswordResetForm(BaseForm):
     password = _password(_l("Mật khẩu mới"))
     confirm = _confirm()
+    must_change = BooleanField(
+        _l("Yêu cầu người dùng đổi mật khẩu khi đăng nhập lần tới"), default=True
+    )
 
 
 # --- units, fields, procedures ----------------------------------------------------------------

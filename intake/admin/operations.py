@@ -16,7 +16,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from intake import clock
+from intake.accounts import passwords
 from intake.accounts.models import Role, User
+from intake.accounts.security_models import AccountEventKind, record
+from intake.accounts.sessions import end_sessions
 from intake.cases.operations import recompute_due_dates
 from intake.core.deadlines import TRANSFER_OUT_MAX_WORKING_DAYS, Priority, Step
 from intake.core.errors import InvalidInput  # noqa: F401 — raised as ops.InvalidInput
@@ -33,7 +37,7 @@ from intake.org.models import (
     UnitKind,
 )
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 # Bounds the forms also state; the database itself only checks working_days (1..365).
 MAX_WORKING_DAYS = 365
@@ -48,15 +52,23 @@ CALENDAR_YEARS = range(2000, 2101)
 
 
 def create_user(
-    *, email: str, full_name: str, role: Role, unit_id: int | None, password: str, today: date
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    unit_id: int | None,
+    password: str,
+    today: date,
+    must_change: bool = False,
 ) -> User:
     email = _email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise InvalidInput("email", _l("Đã có tài khoản dùng địa chỉ thư điện tử này."))
     unit = _unit_in_force(unit_id, today, field="unit_id")
-    _check_password(password)
+    _check_password(password, email=email, full_name=full_name)
     user = User(email=email, full_name=nfc(full_name), role=role, unit=unit)
     user.set_password(password)
+    user.must_change_password = must_change
     db.session.add(user)
     db.session.flush()
     return user
@@ -79,6 +91,9 @@ def update_user(
     # An ended unit keeps the officers it had; nobody new is moved into it.
     unit = user.unit if unit_id == user.unit_id else _unit_in_force(unit_id, today, field="unit_id")
     set_user_enabled(user, is_enabled, actor=actor)
+    if role is not user.role or unit is not user.unit:
+        # What the officer may see and do has changed: their open sessions end at once.
+        end_sessions(user, reason="role_changed")
     user.full_name = nfc(full_name)
     user.role = role
     user.unit = unit
@@ -90,13 +105,34 @@ def set_user_enabled(user: User, enabled: bool, *, actor: User) -> None:
     (``User.is_active``). Accounts are never deleted: the event log names their actions."""
     if user.id == actor.id and not enabled:
         raise InvalidInput("is_enabled", _l("Bạn không thể tự khóa tài khoản của chính mình."))
+    if user.is_enabled and not enabled:
+        end_sessions(user, reason="disabled")
     user.is_enabled = enabled
     db.session.flush()
 
 
-def reset_password(user: User, *, password: str) -> None:
-    _check_password(password, field="password")
+def reset_password(
+    user: User, *, password: str, actor: User | None = None, must_change: bool = True
+) -> None:
+    """A new password set by an administrator: the account's sessions end, and (by default)
+    the officer must choose their own password when they next sign in."""
+    _check_password(password, field="password", email=user.email, full_name=user.full_name)
     user.set_password(password)
+    user.must_change_password = must_change
+    now = clock.now()
+    end_sessions(user, reason="password_reset", now=now)
+    record(user, AccountEventKind.PASSWORD_RESET, actor=actor, at=now)
+    db.session.flush()
+
+
+def reset_two_factor(user: User, *, actor: User | None) -> None:
+    """Remove an officer's second factor and recovery codes (recorded); their sessions end."""
+    from intake.accounts.twofactor import remove_two_factor
+
+    now = clock.now()
+    remove_two_factor(user)
+    end_sessions(user, reason="two_factor_reset", now=now)
+    record(user, AccountEventKind.TWO_FACTOR_RESET, actor=actor, at=now)
     db.session.flush()
 
 
@@ -107,9 +143,12 @@ def _email(value: str) -> str:
     return email
 
 
-def _check_password(password: str, field: str = "password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(field, _l("Cần ít nhất %(min)d ký tự.", min=MIN_PASSWORD_LENGTH))
+def _check_password(
+    password: str, field: str = "password", *, email: str = "", full_name: str = ""
+) -> None:
+    problem = passwords.problem(password, email=email, full_name=full_name)
+    if problem is not None:
+        raise InvalidInput(field, problem)
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from intake.admin.common import (
     filter_args,
     get_or_404,
     labels,
+    perform_and_redirect,
     save_form,
     today,
     unit_choices,
@@ -52,6 +53,7 @@ def user_new():
             unit_id=id_param(form.unit_id.data),
             password=form.password.data,
             today=today(),
+            must_change=True,
         )
 
     return save_form(
@@ -99,7 +101,9 @@ def user_password(user_id: int):
     form = forms.PasswordResetForm()
 
     def run() -> User:
-        ops.reset_password(user, password=form.password.data)
+        ops.reset_password(
+            user, password=form.password.data, actor=me(), must_change=form.must_change.data
+        )
         return user
 
     return save_form(
@@ -111,3 +115,15 @@ def user_password(user_id: int):
         target=lambda u: url_for("admin.user_edit", user_id=u.id),
         user=user,
     )  # fmt: skip
+
+
+@bp.post("/users/<id:user_id>/two-factor/reset")
+def user_two_factor_reset(user_id: int):
+    """The officer lost their phone and their recovery codes: the second factor is removed
+    (recorded), their sessions end, and they enrol again at their next sign-in."""
+    user = get_or_404(User, user_id)
+    return perform_and_redirect(
+        lambda: ops.reset_two_factor(user, actor=me()) or user,
+        done=lambda u: _("Đã hủy xác thực hai bước của %(email)s.", email=u.email),
+        target=url_for("admin.user_edit", user_id=user.id),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
@@ -93,10 +93,12 @@ def url_for_language(language: str) -> str:
 
     The path is made relative to this site whatever it looks like: a path such as
     ``//evil.example/x`` or ``/\\evil.example/x`` would otherwise be read by browsers as
-    another host."""
+    another host. Browsers also drop tabs and line breaks from a link (``/\t/evil.example``
+    becomes ``//evil.example``), so the path is percent-encoded first: only printable ASCII
+    that means nothing special in a path is kept as it is."""
     args = request.args.to_dict()
     args["lang"] = language
-    path = "/" + request.path.lstrip("/\\")
+    path = "/" + quote(request.path, safe="/:@!$&'()*+,;=-._~").lstrip("/")
     return f"{path}?{urlencode(args)}"
 
 

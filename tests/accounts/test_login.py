@@ -53,14 +53,14 @@ def test_change_password_and_logout(org, client):
     page = client.get("/account/password").get_data(as_text=True)
     form = hidden_inputs(page)
     bad = client.post("/account/password", data={**form, "current_password": "sai",
-                                                   "new_password": "mat-khau-moi-123",
-                                                   "confirm": "mat-khau-moi-123"})  # fmt: skip
+                                                   "new_password": "song-hau-mua-nuoc-noi",
+                                                   "confirm": "song-hau-mua-nuoc-noi"})  # fmt: skip
     assert bad.status_code == 422 and "Mật khẩu hiện tại không đúng." in bad.get_data(as_text=True)
     ok = client.post("/account/password", data={**form, "current_password": PASSWORD,
-                                                  "new_password": "mat-khau-moi-123",
-                                                  "confirm": "mat-khau-moi-123"})  # fmt: skip
+                                                  "new_password": "song-hau-mua-nuoc-noi",
+                                                  "confirm": "song-hau-mua-nuoc-noi"})  # fmt: skip
     assert ok.status_code == 303
     logout_form = hidden_inputs(client.get("/officer/unit").get_data(as_text=True))
     assert client.post("/logout", data=logout_form).status_code == 303
     assert client.get("/officer/").status_code == 302
-    assert attempt(client, staff.handler.email, "mat-khau-moi-123").status_code == 303
+    assert attempt(client, staff.handler.email, "song-hau-mua-nuoc-noi").status_code == 303

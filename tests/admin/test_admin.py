@@ -18,7 +18,7 @@ from tests.cases.factories import make_staff
 from tests.conftest import hidden_inputs
 from tests.officer.helpers import login
 
-NEW_PASSWORD = "mat-khau-moi-2026"
+NEW_PASSWORD = "cau-rach-mieu-2026"
 INVALID_CHOICE = "Lựa chọn không hợp lệ."
 
 
@@ -77,7 +77,8 @@ def test_create_a_user_who_then_signs_in(admin, app):
     officer = app.test_client()
     response = sign_in(officer, "moi.canbo@test.vn", NEW_PASSWORD)
     assert response.status_code == 303
-    assert officer.get("/officer/").headers["Location"].endswith("/officer/unit")
+    # The administrator chose the first password: the officer must replace it first.
+    assert officer.get("/officer/").headers["Location"].endswith("/account/password")
 
 
 def test_duplicate_email_and_short_password_are_refused_next_to_their_fields(admin, staff):
@@ -90,7 +91,7 @@ def test_duplicate_email_and_short_password_are_refused_next_to_their_fields(adm
     response = submit(admin, "/admin/users/new", new_user_data(password="ngan", confirm="ngan"))
     assert response.status_code == 422
     assert field_errors(response.get_data(as_text=True), "password") == [
-        "Độ dài từ 10 đến 200 ký tự."
+        "Độ dài từ 12 đến 200 ký tự."
     ]
     assert user_by_email("moi.canbo@test.vn") is None
 
@@ -191,7 +192,7 @@ def test_create_a_unit_under_a_parent_then_edit_it(admin):
     parent_row = tree.index(f'id="unit-{unit_id("so-tnmt")}"')
     child_row = tree.index(f'id="unit-{unit.id}"')
     assert parent_row < child_row
-    assert "padding-left: 3.2em" in tree[child_row : child_row + 200]  # two levels down
+    assert "unit-name depth-2" in tree[child_row : child_row + 200]  # two levels down
 
     response = submit(admin, f"/admin/units/{unit.id}", unit_data(name="Chi cục Đất đai"))
     assert response.status_code == 303

@@ -62,7 +62,7 @@ def users_with(email: str) -> int:
 def test_create_user_refuses_a_short_password_with_the_admin_pages_message(app, org):
     result = create_user(app, password="ngan")
     assert result.exit_code == 1
-    assert "--password: Cần ít nhất 10 ký tự." in result.output
+    assert "--password: Mật khẩu cần ít nhất 12 ký tự." in result.output
     assert users_with("can.bo@example.com") == 0
 
 

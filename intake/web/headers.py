@@ -1,0 +1,90 @@
+"""The security headers of every response (Flask-Talisman), and ``Cache-Control: no-store``
+on everything that is not a static file or a page that chose its own caching.
+
+The policy allows nothing but this site: scripts only from ``/static`` (no inline script, no
+``eval``), styles only from ``/static`` (no ``style=`` attribute either), images from the site
+and ``data:`` (the QR code of the two-factor enrolment is inline SVG), forms posting only here,
+no framing by anyone (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``), no plugins,
+no ``<base>``. HSTS is sent in production over HTTPS. Talisman's HTTPS redirect is off: nginx
+redirects, and development runs on plain HTTP.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+from flask import Flask, request
+from markupsafe import escape
+
+CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": ["'self'", "data:"],
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+PERMISSIONS = {"camera": "()", "microphone": "()", "geolocation": "()", "browsing-topics": "()"}
+# Pages with personal data, whatever they say themselves: officers', administrators' and
+# supervisors' pages (case pages, attachments, exports), signing in, and the citizen's own item.
+_PRIVATE_BLUEPRINTS = {"officer", "admin", "supervision", "accounts"}
+_PRIVATE_ENDPOINTS = {"public.track", "public.track_case", "public.receipt", "public.submit"}
+
+
+def register(app: Flask) -> None:
+    from flask_talisman import Talisman
+
+    # One Talisman per app: it keeps its options on the instance.
+    Talisman(
+        app,
+        force_https=False,
+        frame_options="DENY",
+        content_security_policy=CSP,
+        permissions_policy=PERMISSIONS,
+        referrer_policy="strict-origin-when-cross-origin",
+        strict_transport_security=app.config["ENV_NAME"] == "production",
+        strict_transport_security_max_age=app.config["HSTS_MAX_AGE_SECONDS"],
+        strict_transport_security_include_subdomains=False,
+        # The cookie flags are the application's own settings (SESSION_COOKIE_*), not forced.
+        session_cookie_secure=False,
+        session_cookie_http_only=True,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+        x_content_type_options=True,
+    )
+    app.after_request(_no_store)
+    app.after_request(_relative_location)
+
+
+def _no_store(response):
+    private = request.blueprint in _PRIVATE_BLUEPRINTS or request.endpoint in _PRIVATE_ENDPOINTS
+    if private or (request.endpoint != "static" and "Cache-Control" not in response.headers):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
+    return response
+
+
+def _relative_location(response):
+    """Redirects stay on this site whatever Host header came in: Werkzeug's own redirects
+    (``/officer`` to ``/officer/``) are absolute URLs built from the request's Host, so a forged
+    Host would turn them into links elsewhere. A redirect to this site's host becomes a path,
+    and a path never starts with two slashes (a browser would read another host)."""
+    location = response.headers.get("Location")
+    if not location:
+        return response
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc != request.host:
+        return response  # deliberately elsewhere (none of our views does this)
+    path = "/" + parts.path.lstrip("/\\")
+    relative = urlunsplit(("", "", path, parts.query, parts.fragment))
+    if relative != location:
+        response.headers["Location"] = relative
+        if response.mimetype == "text/html":
+            # Werkzeug's redirect page repeats the absolute URL as a link.
+            response.set_data(
+                f'<!doctype html>\n<a href="{escape(relative)}">{escape(relative)}</a>\n'
+            )
+    return response
