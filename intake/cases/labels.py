@@ -106,6 +106,8 @@ EVENT_LABELS = {
     "request_extension": _l("Đề nghị gia hạn"),
     "decide_extension": _l("Quyết định gia hạn"),
     "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),
+    "stop_sms": _l("Người gửi ngừng nhận SMS"),
+    "letter_posted": _l("Đã gửi văn bản thông báo qua bưu điện"),
 }
 
 REJECT_REASON_LABELS = {

@@ -71,6 +71,10 @@ def _citizen_may_reconsider(user, case: Case) -> bool:
     return ops.reconsideration_open(case)
 
 
+def _citizen_may_stop_sms(user, case: Case) -> bool:
+    return case.receives_sms
+
+
 def _verbs(*verbs: Verb) -> dict[str, Verb]:
     return {v.name: v for v in verbs}
 
@@ -119,6 +123,7 @@ VERBS: dict[str, Verb] = _verbs(
     Verb("rate", CIT, ANSWERED_STATES, _citizen_may_rate, ops.rate_answer),
     Verb("reconsider", CIT, _from(Action.REOPEN), _citizen_may_reconsider,
          ops.request_reconsideration, Action.REOPEN),
+    Verb("stop_sms", CIT, frozenset(State), _citizen_may_stop_sms, ops.stop_sms),
 )  # fmt: skip
 
 

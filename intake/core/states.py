@@ -124,6 +124,8 @@ class EventKind(enum.StrEnum):
     DECIDE_EXTENSION = "decide_extension"
     DUE_DATE_CHANGED = "due_date_changed"
     INFO_OVERDUE = "info_overdue"
+    STOP_SMS = "stop_sms"  # the citizen asked for no more SMS
+    LETTER_POSTED = "letter_posted"  # the intake office posted a notice by letter
 
     @classmethod
     def of(cls, action: Action) -> EventKind:

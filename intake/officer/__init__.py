@@ -5,10 +5,11 @@ cooperation, and the review before publication. One module per page family:
 - ``record``: items received by phone, paper, e-mail, at the counter or from the national portal;
 - ``case_page``: the case page and the one door through which every verb of
   ``intake.cases.verbs`` is done;
-- ``review``: the review of an answer before publication.
+- ``review``: the review of an answer before publication;
+- ``letters``: the print queue of notices that go by post.
 """
 
-from intake.officer import case_page, queues, record, review  # noqa: F401  (their routes)
+from intake.officer import case_page, letters, queues, record, review  # noqa: F401  (routes)
 from intake.officer.blueprint import bp
 
 __all__ = ["bp"]

@@ -20,6 +20,7 @@ from intake.cases.models import Channel
 from intake.core.calendar import last_local_day, local_date
 from intake.core.text import fold
 from intake.extensions import db
+from intake.notifications.queries import sms_sent_per_month
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
 from intake.reports import charts, exports
@@ -161,6 +162,7 @@ def dashboard():
         names=labels,
         overdue_rows=overdue_rows,
         overdue_total=sum(n for _, n in overdue_units),
+        sms_months=sms_sent_per_month(now),
         charts={
             "flow": charts.column_chart(
                 "flow",
