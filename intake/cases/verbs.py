@@ -23,6 +23,7 @@ from intake.accounts.models import User
 from intake.cases import operations as ops
 from intake.cases import permissions as perms
 from intake.cases.models import Case
+from intake.cases.operations.engine import setting
 from intake.core.states import ANSWERED_STATES, TRANSITIONS, Action, State
 
 
@@ -72,7 +73,7 @@ def _citizen_may_reconsider(user, case: Case) -> bool:
 
 
 def _citizen_may_stop_sms(user, case: Case) -> bool:
-    return case.receives_sms
+    return case.receives_sms and setting("SMS_ENABLED")
 
 
 def _verbs(*verbs: Verb) -> dict[str, Verb]:

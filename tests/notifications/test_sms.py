@@ -91,7 +91,7 @@ def test_the_payload_is_the_brand_name_json_with_the_request_id(app, gateway, no
 
 def test_gateway_down_for_a_while_then_up_nothing_lost_each_sent_once(app, gateway, now):
     """The measure in the report: queued, retried while down, sent when up, no duplicates."""
-    queue(5, now)
+    queue(20, now)
     real_url = gateway.url
     app.config["SMS_HTTP_URL"] = f"http://127.0.0.1:{_closed_port()}/sms"  # connection refused
     retried = 0
@@ -106,10 +106,10 @@ def test_gateway_down_for_a_while_then_up_nothing_lost_each_sent_once(app, gatew
     assert all(r.attempts == 0 for r in rows)  # an unreachable gateway uses up no attempt
     app.config["SMS_HTTP_URL"] = real_url
     totals = deliver_until_done(t)
-    assert totals["sent"] == 5 and totals["failed"] == 0
+    assert totals["sent"] == 20 and totals["failed"] == 0
     assert_each_delivered_once(gateway)
     print(
-        f"\nSMS gateway down 60 min: queued 5, retry outcomes while down {retried}, "
+        f"\nSMS gateway down 60 min: queued 20, retry outcomes while down {retried}, "
         f"sent {totals['sent']}, posts {len(gateway.posts)}, "
         f"duplicates {len(gateway.posts) - len(set(p['request_id'] for p in gateway.posts))}"
     )

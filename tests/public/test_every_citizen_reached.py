@@ -222,3 +222,27 @@ def test_supervisors_see_the_sms_sent_this_month(app, staff, gateway):
     table = page[page.index('id="sms-per-month"') :]
     month = clock.now().strftime("%m/%Y")
     assert re.search(rf"<th scope=\"row\">{month}</th><td class=\"num\">2</td>", table)
+
+
+def test_officers_record_by_the_same_rule(app, staff):
+    """A paper letter giving only a postal address is valid (it used to be a form error); an
+    item that came by e-mail with a phone number alone needs its e-mail or a postal address."""
+    case = record_by_phone(
+        app, staff, channel="paper", phone="", postal_address="Số 5 Hùng Vương, TP Sóc Trăng"
+    )
+    assert case.phone is None and case.postal_address == "Số 5 Hùng Vương, TP Sóc Trăng"
+    assert [m.template for m in outbox(OutboxChannel.LETTER)] == ["receipt"]
+    officer = signed_in(app, staff.intake)
+    page = officer.get("/officer/cases/new").get_data(as_text=True)
+    response = officer.post(
+        "/officer/cases/new",
+        data={
+            **hidden_inputs(page),
+            **valid_submission(email=""),
+            "channel": "email",
+            "received_on": clock.now().date().isoformat(),
+            "language": "vi",
+        },
+    )
+    assert response.status_code == 422
+    assert "cần thư điện tử hoặc địa chỉ nhận thư" in response.get_data(as_text=True)
