@@ -16,15 +16,17 @@ $(STAMP): pyproject.toml
 translations: $(STAMP)
 	@$(BIN)/pybabel --quiet compile -d intake/translations
 
-## run: the demo on SQLite at http://127.0.0.1:5000, with the e-mail worker and a local mail sink
+## run: the demo on SQLite at http://127.0.0.1:5000, with the worker and local mail and SMS sinks
 ## (two-factor sign-in not required, so that the demo accounts sign in with the demo password)
 run: $(STAMP) translations
 	@mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) intake demo --if-empty --items 5000
-	@echo "Outgoing e-mail is saved under instance/mail/ (one .eml file per message)."
+	@echo "Outgoing e-mail is saved under instance/mail/ (one .eml file per message),"
+	@echo "SMS under instance/sms/ (one .txt file per message); letters to post: /officer/letters."
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(BIN)/python scripts/mail_sink.py instance/mail & \
+	  $(BIN)/python scripts/sms_sink.py instance/sms & \
 	  INTAKE_DEMO_BANNER=true INTAKE_REQUIRE_2FA=false $(FLASK) intake worker & \
 	  INTAKE_DEMO_BANNER=true INTAKE_REQUIRE_2FA=false $(FLASK) run --host 127.0.0.1 --port 5000
 

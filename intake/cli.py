@@ -291,8 +291,11 @@ def _worker_round(state: dict) -> None:
     try:
         report = deliver_due(clock.now())
         if report.sent or report.retried or report.failed or report.lost:
+            channels = ", ".join(f"{n} {c}" for c, n in sorted(report.sent_by_channel.items()))
             click.echo(
-                f"{clock.now():%H:%M:%S} mail: sent {report.sent}, "
+                f"{clock.now():%H:%M:%S} mail: sent {report.sent}"
+                + (f" ({channels})" if channels else "")
+                + ", "
                 f"retry {report.retried}, failed {report.failed}"
                 + (f", claims lost {report.lost}" if report.lost else "")
             )

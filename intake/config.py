@@ -74,6 +74,29 @@ class Defaults:
     # Flask-Mail silently drops mail when TESTING is on; tests here use a real loopback server,
     # and a message marked sent must have been sent.
     MAIL_SUPPRESS_SEND = False
+    # SMS: every citizen notice also goes to a mobile number, through a brand-name SMS gateway
+    # spoken to over HTTP (JSON POST). The default is the local sink of `make run`
+    # (scripts/sms_sink.py), which writes each message under instance/sms/.
+    SMS_ENABLED = True  # False: mobile numbers are not a channel (no SMS, letters instead)
+    SMS_HTTP_URL = "http://127.0.0.1:8026/sms"
+    SMS_HTTP_USERNAME = None  # HTTP basic authentication, when the gateway uses it
+    SMS_HTTP_PASSWORD = None
+    SMS_HTTP_HEADERS = {}  # extra headers, e.g. {"Authorization": "Bearer …"} or an API key
+    SMS_BRANDNAME = "UBND SOCTRANG"  # the registered sender name
+    # The JSON body: "$brandname", "$phone", "$message", "$request_id", "$username" and
+    # "$password" anywhere in its strings are replaced (eSMS, SpeedSMS, VNPT … shapes differ).
+    SMS_HTTP_PAYLOAD_TEMPLATE = {
+        "brandname": "$brandname",
+        "phone": "$phone",
+        "message": "$message",
+        "request_id": "$request_id",
+    }
+    # Many gateways answer 200 with their own result code: the key holding it, and the
+    # values that mean "accepted" (unset: any 2xx is accepted).
+    SMS_HTTP_SUCCESS_KEY = None
+    SMS_HTTP_SUCCESS_VALUES = []
+    SMS_TIMEOUT_SECONDS = 10
+    SMS_UNACCENTED = False  # True: texts without diacritics (GSM-7: 160 characters a part, not 70)
     OUTBOX_MAX_ATTEMPTS = 8
     OUTBOX_RETRY_BASE_SECONDS = 60  # doubles after each temporary failure
     OUTBOX_CLAIM_TIMEOUT_SECONDS = 600  # a claimed message whose worker died is retried after this

@@ -172,6 +172,11 @@ def app(database_url, tmp_path, request, _schema):
             # Most tests sign in as supervisors and administrators with a password alone;
             # tests/accounts/test_two_factor.py turns the requirement on.
             "REQUIRE_2FA": False,
+            # Off unless a test turns it on (tests/notifications/test_sms.py): the e-mail
+            # tests count the outbox. Nothing listens on this port unless a test starts it.
+            "SMS_ENABLED": False,
+            "SMS_HTTP_URL": f"http://127.0.0.1:{free_port()}/sms",
+            "SMS_TIMEOUT_SECONDS": 2,
         }
     )
     app.test_client_class = IsolatedClient

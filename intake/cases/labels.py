@@ -109,6 +109,8 @@ EVENT_LABELS = {
     "due_date_changed": _l("Thay đổi hạn do điều chỉnh lịch làm việc"),
     "recover_key": _l("Người gửi lấy lại mã tra cứu"),
     "reissue_key": _l("Cấp lại mã tra cứu"),
+    "stop_sms": _l("Người gửi ngừng nhận SMS"),
+    "letter_posted": _l("Đã gửi văn bản thông báo qua bưu điện"),
 }
 
 REJECT_REASON_LABELS = {

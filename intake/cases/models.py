@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from intake.accounts.models import User
+from intake.core.contact import mobile_e164
 from intake.core.deadlines import Priority, Step
 from intake.core.states import ANSWERED_STATES, ENDED_AT_TRIAGE_STATES, FINAL_STATES, State
 from intake.extensions import db
@@ -91,9 +92,13 @@ class Case(db.Model):
     organisation_name: Mapped[str | None] = mapped_column(sa.String(255))
     tax_code: Mapped[str | None] = mapped_column(sa.String(20))
     address: Mapped[str] = mapped_column(sa.String(500))
+    # Where letters reach the submitter (Art. 7 "địa chỉ thư tín"), when they gave one.
+    postal_address: Mapped[str | None] = mapped_column(sa.String(500))
     phone: Mapped[str | None] = mapped_column(sa.String(30), index=True)
     email: Mapped[str | None] = mapped_column(sa.String(255))
     id_number: Mapped[str | None] = mapped_column(sa.String(20))
+    # The citizen asked for no more SMS (on /track); later notices go by another channel.
+    sms_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     title: Mapped[str] = mapped_column(sa.String(300))
     content: Mapped[str] = mapped_column(sa.Text)
@@ -203,6 +208,20 @@ class Case(db.Model):
     @property
     def is_answered(self) -> bool:
         return self.state in ANSWERED_STATES
+
+    @property
+    def mobile_number(self) -> str | None:
+        """The mobile number SMS go to (E.164 without "+"), or None for none or a landline."""
+        return mobile_e164(self.phone)
+
+    @property
+    def receives_sms(self) -> bool:
+        return self.mobile_number is not None and self.sms_stopped_at is None
+
+    @property
+    def mailing_address(self) -> str:
+        """Where a letter goes: the postal address given, else the address every item has."""
+        return self.postal_address or self.address
 
     @property
     def is_ended_at_triage(self) -> bool:

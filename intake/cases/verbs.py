@@ -23,6 +23,7 @@ from intake.accounts.models import User
 from intake.cases import operations as ops
 from intake.cases import permissions as perms
 from intake.cases.models import Case
+from intake.cases.operations.engine import setting
 from intake.core.states import ANSWERED_STATES, TRANSITIONS, Action, State
 
 
@@ -69,6 +70,10 @@ def _citizen_may_rate(user, case: Case) -> bool:
 
 def _citizen_may_reconsider(user, case: Case) -> bool:
     return ops.reconsideration_open(case)
+
+
+def _citizen_may_stop_sms(user, case: Case) -> bool:
+    return case.receives_sms and setting("SMS_ENABLED")
 
 
 def _verbs(*verbs: Verb) -> dict[str, Verb]:
@@ -121,6 +126,7 @@ VERBS: dict[str, Verb] = _verbs(
     Verb("rate", CIT, ANSWERED_STATES, _citizen_may_rate, ops.rate_answer),
     Verb("reconsider", CIT, _from(Action.REOPEN), _citizen_may_reconsider,
          ops.request_reconsideration, Action.REOPEN),
+    Verb("stop_sms", CIT, frozenset(State), _citizen_may_stop_sms, ops.stop_sms),
 )  # fmt: skip
 
 

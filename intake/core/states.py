@@ -133,6 +133,8 @@ class EventKind(enum.StrEnum):
     # officer to a citizen who called or came in.
     RECOVER_KEY = "recover_key"
     REISSUE_KEY = "reissue_key"
+    STOP_SMS = "stop_sms"  # the citizen asked for no more SMS
+    LETTER_POSTED = "letter_posted"  # the intake office posted a notice by letter
 
     @classmethod
     def of(cls, action: Action) -> EventKind:

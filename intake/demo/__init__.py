@@ -242,8 +242,11 @@ def _submit_sample_items(now: datetime) -> int:
                 tax_code="2200123456" if is_company else None,
                 full_name="Phạm Văn Hậu" if is_company else name,
                 address=address,
-                phone=f"09{index + 1:02d}{123456 + index * 1111:06d}",
-                email=f"nguoidan{index + 1}@example.com",
+                # Every way of being reached (Art. 7): phone and e-mail; a mobile and a postal
+                # address (SMS); only a postal address (letters in the print queue).
+                phone=f"09{index + 1:02d}{123456 + index * 1111:06d}" if index % 3 < 2 else None,
+                email=f"nguoidan{index + 1}@example.com" if index % 3 == 0 else None,
+                postal_address=address if index % 3 else None,
                 title=title,
                 content=content,
                 kind=kind,
@@ -252,7 +255,9 @@ def _submit_sample_items(now: datetime) -> int:
                 procedure_id=procedures.get(proc) if proc else None,
                 consent_to_publish=index % 3 != 0,
                 declared_truthful=True,
-                channel=Channel.WEB if index % 4 else Channel.PHONE,
+                channel=(
+                    Channel.PAPER if index % 3 == 2 else Channel.WEB if index % 4 else Channel.PHONE
+                ),
             ),
             actor="system",
             now=now - timedelta(days=days_ago, hours=index),

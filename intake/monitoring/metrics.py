@@ -34,7 +34,7 @@ from intake import clock
 from intake.cases.models import Case
 from intake.extensions import db
 from intake.monitoring.models import WorkerHeartbeat
-from intake.notifications.models import OutboxMessage, OutboxStatus
+from intake.notifications.models import DELIVERED_CHANNELS, OutboxMessage, OutboxStatus
 from intake.reports.recording import overdue_condition
 
 log = logging.getLogger("intake.monitoring")
@@ -105,7 +105,11 @@ class _StateCollector(Collector):
     def _outbox(self, connection) -> list[Metric]:
         pending, oldest = connection.execute(
             sa.select(sa.func.count(OutboxMessage.id), sa.func.min(OutboxMessage.created_at))
-            .where(OutboxMessage.status.in_(_UNSENT))
+            .where(
+                OutboxMessage.status.in_(_UNSENT),
+                # Letters wait for a person (the print queue), not for the worker.
+                OutboxMessage.channel.in_(DELIVERED_CHANNELS),
+            )
         ).one()  # fmt: skip
         failed = connection.scalar(
             sa.select(sa.func.count(OutboxMessage.id)).where(

@@ -1,6 +1,7 @@
-"""The e-mail outbox: a message is a row written in the same transaction as the change it
-announces, and is delivered afterwards by the worker. A mail server that is down delays the
-message; it never loses it and never blocks the citizen's submission."""
+"""The outbox: a message is a row written in the same transaction as the change it
+announces, and is delivered afterwards by the worker (e-mail, SMS) or posted by the intake
+office (letters). A mail server or SMS gateway that is down delays the message; it never loses
+it and never blocks the citizen's submission."""
 
 from __future__ import annotations
 
@@ -21,10 +22,30 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"  # permanent failure, or attempts exhausted: needs a person
 
 
+class OutboxChannel(enum.StrEnum):
+    """How a message reaches its recipient. E-mail and SMS are delivered by the worker; a
+    letter waits in the intake office's print queue until a person marks it posted."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+
+
+#: The channels the worker delivers (a letter is posted by a person).
+DELIVERED_CHANNELS = (OutboxChannel.EMAIL, OutboxChannel.SMS)
+
+
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[OutboxChannel] = mapped_column(
+        enum_column(OutboxChannel, "outbox_channel"),
+        default=OutboxChannel.EMAIL,
+        server_default=OutboxChannel.EMAIL.value,
+    )
+    # E-mail: the address; SMS: the mobile number in E.164 without "+"; letter: the name (the
+    # postal address is the case's).
     recipient: Mapped[str] = mapped_column(sa.String(255))
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
@@ -36,6 +57,8 @@ class OutboxMessage(db.Model):
     status: Mapped[OutboxStatus] = mapped_column(
         enum_column(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
     )
+    # SMS only: the parts the gateway will charge for, counted when the text is queued.
+    segments: Mapped[int | None]
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -50,5 +73,6 @@ class OutboxMessage(db.Model):
 
     __table_args__ = (
         sa.Index("ix_outbox_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_messages_channel_status", "channel", "status"),
         sa.CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_iff_sent_at"),
     )

@@ -34,7 +34,16 @@ import sqlalchemy as sa
 from flask import current_app
 
 from intake.extensions import db, mail
-from intake.notifications.models import OutboxMessage, OutboxStatus
+from intake.notifications import sms
+from intake.notifications.models import (
+    DELIVERED_CHANNELS,
+    OutboxChannel,
+    OutboxMessage,
+    OutboxStatus,
+)
+from intake.notifications.transport import PermanentFailure, TemporaryFailure
+
+__all__ = ["DeliveryReport", "PermanentFailure", "TemporaryFailure", "deliver_due"]
 
 log = logging.getLogger("intake.notifications")
 
@@ -55,17 +64,7 @@ class DeliveryReport:
     # this worker's attempt was not recorded (whoever holds the claim now records its own).
     lost: int = 0
     errors: list[str] = field(default_factory=list)
-
-
-class TemporaryFailure(Exception):
-    def __init__(self, message: str, *, server_unreachable: bool = False):
-        super().__init__(message)
-        # True when no SMTP conversation was possible: the rest of the batch would fail too.
-        self.server_unreachable = server_unreachable
-
-
-class PermanentFailure(Exception):
-    pass
+    sent_by_channel: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -87,43 +86,70 @@ def deliver_due(
     clock = clock or _running_from(now)
     report = DeliveryReport()
     _release_stale_claims(now)
-    due_ids = db.session.scalars(
-        sa.select(OutboxMessage.id)
-        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
+    due = db.session.execute(
+        sa.select(OutboxMessage.id, OutboxMessage.channel)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.channel.in_(DELIVERED_CHANNELS),
+        )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     ).all()
     db.session.commit()
-    connection = None
+    transports: dict[OutboxChannel, Any] = {}
+    unreachable: set[OutboxChannel] = set()
     try:
-        for message_id in due_ids:
+        for message_id, channel in due:
+            if channel in unreachable:
+                continue  # its server is unreachable: do not hammer it with the rest
             claim = _claim(message_id, now, clock())
             if claim is None:
                 continue  # another worker took it
             message = db.session.get(OutboxMessage, message_id, populate_existing=True)
             # Read before sending: a failed commit below expires the loaded row.
-            email, attempts = _to_mail(message), message.attempts
+            payload, label = _payload(message)
+            attempts = message.attempts
             try:
-                if connection is None:
-                    connection = _open_connection()
-                connection.send(email)
+                if transports.get(channel) is None:
+                    transports[channel] = _open_transport(channel)
+                transports[channel].send(payload)
             except TemporaryFailure as exc:
                 values, outcome = _retry_later(
                     attempts, now, str(exc), count_attempt=not exc.server_unreachable
                 )
                 report.errors.append(str(exc))
-                _record(claim, values, outcome, report, email)
-                connection = _close(connection)
+                _record(claim, values, outcome, report, label)
+                transports[channel] = _close(transports.get(channel))
                 if exc.server_unreachable:
-                    break  # the server is unreachable: do not hammer it with the rest
+                    unreachable.add(channel)
             except PermanentFailure as exc:
                 report.errors.append(str(exc))
-                _record(claim, _fail(attempts, str(exc)), "failed", report, email)
+                _record(claim, _fail(attempts, str(exc)), "failed", report, label)
             else:
-                _record(claim, _sent(clock()), "sent", report, email)
+                if _record(claim, _sent(clock()), "sent", report, label):
+                    report.sent_by_channel[channel.value] = (
+                        report.sent_by_channel.get(channel.value, 0) + 1
+                    )
     finally:
-        _close(connection)
+        for transport in transports.values():
+            _close(transport)
     return report
+
+
+def _payload(message: OutboxMessage) -> tuple[Any, str]:
+    """What the channel's transport sends, and how the logs name it (Message-ID, request id)."""
+    if message.channel is OutboxChannel.SMS:
+        text = sms.to_sms(message)
+        return text, text.request_id
+    email = _to_mail(message)
+    return email, email["Message-ID"]
+
+
+def _open_transport(channel: OutboxChannel):
+    if channel is OutboxChannel.SMS:
+        return sms.open_gateway(current_app.config)
+    return _open_connection()
 
 
 def _running_from(start: datetime) -> Callable[[], datetime]:
@@ -183,25 +209,26 @@ def _record(
     values: dict[str, Any],
     outcome: Outcome,
     report: DeliveryReport,
-    email: EmailMessage,
-) -> None:
+    label: str,
+) -> bool:
     """Write the outcome of this worker's attempt, if the claim is still this worker's."""
     held, status_now = _write_outcome(claim, values)
     if held:
         setattr(report, outcome, getattr(report, outcome) + 1)
-        return
+        return True
     report.lost += 1
     log.warning(
         "outbox message %s %s: its claim was taken back while this worker was sending (now "
         "%s); outcome %r not recorded here%s",
         claim.message_id,
-        email["Message-ID"],
+        label,
         status_now,
         outcome,
-        "; the relay accepted this copy, and another with the same Message-ID may go out"
+        "; the relay accepted this copy, and another with the same id may go out"
         if outcome == "sent"
         else "",
     )
+    return False
 
 
 def _write_outcome(claim: _Claim, values: dict[str, Any]) -> tuple[bool, OutboxStatus | None]:
@@ -315,7 +342,7 @@ def _open_connection() -> _Connection:
             socket.setdefaulttimeout(previous)
 
 
-def _close(connection: _Connection | None) -> None:
+def _close(connection) -> None:
     if connection is not None:
         connection.close()
     return None

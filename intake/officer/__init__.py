@@ -7,10 +7,19 @@ cooperation, and the review before publication. One module per page family:
   ``intake.cases.verbs`` is done;
 - ``review``: the review of an answer before publication;
 - ``access_keys``: a new access key for a citizen who called or came in, shown once;
-- ``letters``: the official letters of a case, as PDF.
+- ``letters``: the official letters of a case, as PDF;
+- ``print_queue``: the print queue of notices that go by post.
 """
 
-from intake.officer import access_keys, case_page, letters, queues, record, review  # noqa: F401
+from intake.officer import (  # noqa: F401  (their routes)
+    access_keys,
+    case_page,
+    letters,
+    print_queue,
+    queues,
+    record,
+    review,
+)
 from intake.officer.blueprint import bp
 
 __all__ = ["bp"]

@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     HiddenField,
     SearchField,
     SelectChoice,
@@ -18,7 +17,6 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Optional,
     ValidationError,
@@ -31,6 +29,7 @@ from intake.cases.labels import (
     STATE_LABELS,
 )
 from intake.cases.models import Channel
+from intake.cases.operations.submission import ELECTRONIC_CHANNELS
 from intake.core.calendar import LOCAL_TZ
 from intake.forms import BaseForm, length
 from intake.web.submission_form import SubmissionForm
@@ -94,14 +93,6 @@ class RecordCaseForm(SubmissionForm):
     national_code = StringField(
         _l("Mã trên Cổng Dịch vụ công quốc gia (nếu có)"), validators=[Optional(), length(max=40)]
     )
-    email = EmailField(
-        _l("Thư điện tử (email)"),
-        validators=[
-            Optional(),
-            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
-            length(max=255),
-        ],
-    )
     declared_truthful = BooleanField(_l("Người gửi đã cam đoan nội dung là trung thực"))
     language = SelectField(
         _l("Ngôn ngữ liên lạc với người gửi"),
@@ -112,6 +103,11 @@ class RecordCaseForm(SubmissionForm):
         today = clock.now().astimezone(LOCAL_TZ).date()
         if field.data and not (date(2000, 1, 1) <= field.data <= today):
             raise ValidationError(_l("Ngày nhận phải là một ngày đã qua."))
+
+    @property
+    def is_electronic(self) -> bool:
+        """Items from e-mail and the national portal came electronically; the rest did not."""
+        return self.channel.data in {str(c) for c in ELECTRONIC_CHANNELS}
 
     @property
     def language_value(self) -> str:

@@ -101,9 +101,17 @@ class ReconsiderationForm(BaseForm):
         return {"reason": self.reason.data}
 
 
+class StopSmsForm(BaseForm):
+    verb = "stop_sms"
+
+    def inputs(self) -> dict:
+        return {}
+
+
 #: The form of each of the citizen's verbs (``intake.cases.verbs``).
 CITIZEN_FORMS = {
-    form.verb: form for form in (ProvideInfoForm, WithdrawForm, RatingForm, ReconsiderationForm)
+    form.verb: form
+    for form in (ProvideInfoForm, WithdrawForm, RatingForm, ReconsiderationForm, StopSmsForm)
 }
 
 

@@ -27,8 +27,12 @@ DONE_MESSAGES = {
     "withdraw": _l("Đã rút phản ánh, kiến nghị."),
     "rate": _l("Cảm ơn bạn đã đánh giá."),
     "reconsider": _l("Đã gửi đề nghị xem xét lại. Đơn vị xử lý sẽ trả lời bạn."),
+    "stop_sms": _l(
+        "Đã ngừng gửi SMS. Các thông báo sau được gửi qua thư điện tử, hoặc bằng văn bản qua "
+        "bưu điện nếu bạn không cho biết thư điện tử."
+    ),
 }
-PATHS = {"provide_info": "info"}
+PATHS = {"provide_info": "info", "stop_sms": "stop-sms"}
 
 
 @bp.route("/track", methods=["GET", "POST"])
@@ -41,6 +45,9 @@ def track():
     addresses; a code for everyone would let anyone lock the owner out of an item whose code
     is public on /published."""
     form = TrackForm()
+    if request.method == "GET" and request.args.get("code"):
+        # The link in an SMS carries the code (never the key): the citizen types only the key.
+        form.reference_code.data = normalise_reference_code(request.args["code"])[:40]
     if form.validate_on_submit():
         code = normalise_reference_code(form.reference_code.data)[:40]
         address = throttle.client_address()

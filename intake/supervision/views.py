@@ -20,6 +20,7 @@ from intake.cases.models import Channel
 from intake.core.calendar import last_local_day, local_date
 from intake.core.text import fold
 from intake.extensions import db
+from intake.notifications.queries import sms_sent_per_month
 from intake.org import choices
 from intake.org.calendar import load_working_calendar
 from intake.org.models import Field, Unit
@@ -149,6 +150,7 @@ def dashboard():
         overdue_total=sum(n for _, n in chart_data["overdue_units"]),
         charts=chart_figures,
         chart_data=chart_data,
+        sms_months=sms_sent_per_month(now),
         now=now,
         unit_view=filters.unit_id is not None,
     )

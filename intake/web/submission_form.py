@@ -24,12 +24,21 @@ from intake.cases.attachments import RejectedUpload, Upload, check_upload
 from intake.cases.labels import KIND_LABELS, SUBMITTER_TYPE_LABELS
 from intake.cases.models import CaseKind, SubmitterType
 from intake.cases.operations import CaseSubmission
-from intake.core.contact import is_valid_id_number, is_valid_tax_code, normalise_vn_phone
+from intake.core.contact import (
+    is_valid_id_number,
+    is_valid_tax_code,
+    missing_contact,
+    normalise_vn_phone,
+)
 from intake.forms import BaseForm, length
 from intake.web.lifecycle import upload_message
 from intake.web.params import id_param
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
+NEED_PHONE_OR_POST = _l("Vui lòng nhập số điện thoại hoặc cho biết địa chỉ nhận thư.")
+NEED_EMAIL_OR_POST = _l(
+    "Gửi trực tuyến cần thư điện tử hoặc địa chỉ nhận thư (bưu điện): vui lòng nhập một trong hai."
+)
 
 
 class SubmissionForm(BaseForm):
@@ -52,14 +61,20 @@ class SubmissionForm(BaseForm):
     address = StringField(
         _l("Địa chỉ liên hệ"), validators=[DataRequired(REQUIRED), length(min=5, max=500)]
     )
-    phone = StringField(_l("Số điện thoại"), validators=[DataRequired(REQUIRED), length(max=25)])
+    # Art. 7: a phone or a postal address; electronically also an e-mail or a postal address.
+    # Each is optional on its own; ``validate`` checks the rule over the three together.
+    phone = StringField(_l("Số điện thoại"), validators=[Optional(), length(max=25)])
     email = EmailField(
         _l("Thư điện tử (email)"),
         validators=[
-            DataRequired(REQUIRED),
+            Optional(),
             Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
             length(max=255),
         ],
+    )
+    postal_same = BooleanField(_l("Nhận văn bản qua bưu điện tại địa chỉ liên hệ ở trên"))
+    postal_address = StringField(
+        _l("Hoặc địa chỉ nhận thư khác"), validators=[Optional(), length(min=5, max=500)]
     )
     id_number = StringField(_l("Số CCCD/CMND"), validators=[Optional(), length(max=20)])
 
@@ -105,7 +120,37 @@ class SubmissionForm(BaseForm):
                 _l("Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch ngang và 3 chữ số).")
             )
 
+    #: Submitted electronically (the web form): Art. 7 asks for an e-mail or a postal address.
+    electronic = True
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        missing = missing_contact(
+            phone=self.phone.data if not self.phone.errors else "",
+            postal_address=self.postal_address_value,
+            email=self.email.data,
+            electronic=self.is_electronic,
+        )
+        if missing == "phone" and not self.phone.errors:
+            self.phone.errors = [*self.phone.errors, NEED_PHONE_OR_POST]
+        elif missing == "email" and not self.email.errors:
+            self.email.errors = [*self.email.errors, NEED_EMAIL_OR_POST]
+        return valid and missing is None
+
+    @property
+    def is_electronic(self) -> bool:
+        return self.electronic
+
+    @property
+    def postal_address_value(self) -> str | None:
+        """The postal address given, or the contact address when the box says letters go there."""
+        if self.postal_address.data:
+            return self.postal_address.data
+        return self.address.data if self.postal_same.data and self.address.data else None
+
     def validate_phone(self, field):
+        if not field.data:
+            return
         normalised = normalise_vn_phone(field.data or "")
         if normalised is None:
             raise ValidationError(
@@ -134,6 +179,7 @@ class SubmissionForm(BaseForm):
             address=self.address.data,
             phone=self.phone.data,
             email=self.email.data,
+            postal_address=self.postal_address_value,
             id_number=self.id_number.data,
             kind=CaseKind(self.kind.data),
             title=self.title.data,

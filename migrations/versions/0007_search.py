@@ -17,7 +17,7 @@ A later SQLite batch migration that recreates ``cases`` drops the triggers: run
 Reviewed by hand. Follows 0006 (the worker heartbeats).
 
 Revision ID: 0007_search
-Revises: 0007_workbench
+Revises: 0007_sms
 Create Date: 2026-12-01 13:50:00.000000
 
 """
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_search'
-down_revision = '0007_workbench'
+down_revision = '0007_sms'
 branch_labels = None
 depends_on = None
 

@@ -22,6 +22,7 @@ def _submit_with_a_file(now, upload_dir: Path):
             address="Phường 2, TP Sóc Trăng",
             phone="0912345678",
             email=None,
+            postal_address="Phường 2, TP Sóc Trăng",  # Art. 7: on the web, e-mail or post
             title="Giấy tờ bị trả lại nhiều lần",
             content="Nội dung kèm bản chụp.",
             kind=CaseKind.FEEDBACK,

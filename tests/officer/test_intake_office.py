@@ -40,7 +40,9 @@ def test_recording_an_item_received_by_phone(org, app):
     assert (case.channel, case.national_code) == ("phone", "G22.99-260306-0001")
     assert case.received_at.date().isoformat() == "2026-03-06"  # the original receipt date
     assert case.events[0].actor_id == staff.intake.id
-    assert db.session.scalar(sa.select(OutboxMessage)) is None  # no e-mail address given
+    # No e-mail address, and SMS are off in this test: the receipt waits in the print queue.
+    receipt = db.session.scalars(sa.select(OutboxMessage)).one()
+    assert (receipt.channel, receipt.template) == ("letter", "receipt")
     follow = intake.get(response.headers["Location"]).get_data(as_text=True)
     assert "Mã tra cứu cho người gửi" in follow  # the officer reads the key to the caller
     # The attachment is downloadable by officers who see the case, and by nobody else.

@@ -62,7 +62,9 @@ def test_missing_fields_are_reported_next_to_each_field_and_typed_text_kept(org,
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert field_errors(html, "full_name") == ["Vui lòng nhập thông tin này."]
-    assert field_errors(html, "phone") == ["Vui lòng nhập thông tin này."]
+    assert field_errors(html, "phone") == [
+        "Vui lòng nhập số điện thoại hoặc cho biết địa chỉ nhận thư."
+    ]
     assert field_errors(html, "content") == ["Độ dài từ 20 đến 20000 ký tự."]
     assert 'value="Đất đai chậm"' in html  # what was typed is still there
     assert count(Case) == 0

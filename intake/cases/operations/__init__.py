@@ -15,6 +15,7 @@ from intake.cases.operations.citizen import (
     rate_answer,
     reconsideration_open,
     request_reconsideration,
+    stop_sms,
     withdraw_case,
 )
 from intake.cases.operations.cooperation import reply_cooperation, request_cooperation
@@ -35,6 +36,7 @@ from intake.cases.operations.handling import (
     submit_answer,
     write_answer,
 )
+from intake.cases.operations.letters import mark_letters_posted
 from intake.cases.operations.review import publish_answer, return_for_rework
 from intake.cases.operations.submission import (
     CaseSubmission,
@@ -78,6 +80,7 @@ __all__ = [
     "decide_extension",
     "defer_case",
     "find_tracked_case",
+    "mark_letters_posted",
     "mark_duplicate",
     "provide_info",
     "publish_answer",
@@ -96,6 +99,7 @@ __all__ = [
     "return_for_rework",
     "return_to_intake",
     "save_answer",
+    "stop_sms",
     "submit_answer",
     "submit_case",
     "transfer_out",

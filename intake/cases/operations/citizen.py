@@ -1,5 +1,5 @@
 """What the citizen does to their own item: add information, withdraw, rate, ask for
-reconsideration; and the close that ends an answered item."""
+reconsideration, stop SMS; and the close that ends an answered item."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from intake.cases.operations.engine import (
     require,
     required_text,
     setting,
+    touch,
     transition,
 )
 from intake.cases.operations.submission import case_search_text
@@ -188,3 +189,22 @@ def request_reconsideration(
 def close_case(case: Case, *, now: datetime, actor: Actor = "system") -> None:
     """Final: after the rating, or when the reconsideration window has ended."""
     transition(case, Action.CLOSE, actor=actor, now=now, is_public=True)
+
+
+def stop_sms(
+    case: Case,
+    *,
+    now: datetime,
+    actor: Actor = "citizen",
+    expected_version: int | None = None,
+) -> None:
+    """The citizen wants no more SMS about this item. Later notices skip SMS; whoever is then
+    left with no e-mail either gets them by letter (``intake.cases.notices``)."""
+    check_version(case, expected_version)
+    if case.mobile_number is None:
+        raise NotAllowed(_l("không có số di động nhận SMS"))
+    if case.sms_stopped_at is not None:
+        raise NotAllowed(_l("đã ngừng nhận SMS"))
+    case.sms_stopped_at = now
+    touch(case, now=now)
+    record_event(case, EventKind.STOP_SMS, actor=actor, now=now, is_public=True)

@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy.orm.exc import StaleDataError
 
-from intake.cases import clocks, signals
+from intake.cases import clocks, notices, signals
 from intake.cases.events import Actor, record_event
 from intake.cases.models import (
     Case,
@@ -168,15 +168,8 @@ def published_url(case: Case) -> str:
 
 
 def notify_citizen(case: Case, template: str, *, now: datetime, **context) -> None:
-    if case.email:
-        queue_email(
-            template,
-            recipient=case.email,
-            language=case.language,
-            now=now,
-            case_id=case.id,
-            context={"case": case, **context},
-        )
+    """By e-mail, SMS or letter: ``intake.cases.notices`` picks the citizen's channels."""
+    notices.notify_citizen(case, template, now=now, **context)
 
 
 def notify_unit(unit: Unit, case: Case, template: str, *, now: datetime, **context) -> None:

@@ -21,9 +21,11 @@ from intake.cases.models import (
     Channel,
     SubmitterType,
 )
+from intake.cases.notices import notify_citizen
 from intake.cases.operations.engine import calendar_or_loaded
 from intake.cases.operations.tracking import access_key_digest
 from intake.core.calendar import WorkingCalendar, last_local_day
+from intake.core.contact import missing_contact
 from intake.core.deadlines import Priority, Step
 from intake.core.errors import SubmissionError
 from intake.core.reference import derive_access_key, new_access_key, new_reference_code
@@ -33,7 +35,9 @@ from intake.core.states import (
 )
 from intake.core.text import nfc
 from intake.extensions import db
-from intake.notifications.outbox import queue_email
+
+#: Items that arrive as electronic messages: Art. 7 also asks for an e-mail or a postal address.
+ELECTRONIC_CHANNELS = frozenset({Channel.WEB, Channel.NATIONAL_PORTAL, Channel.EMAIL})
 
 
 @dataclass
@@ -62,6 +66,7 @@ class CaseSubmission:
     national_code: str | None = None
     received_at: datetime | None = None  # the original receipt date for other channels
     uploads: list[Upload] = field(default_factory=list)
+    postal_address: str | None = None  # where letters reach them (Art. 7 "địa chỉ thư tín")
 
 
 @dataclass
@@ -112,6 +117,7 @@ def submit_case(
         organisation_name=_organisation_name(submission),
         tax_code=_organisation_value(submission, submission.tax_code),
         address=nfc(submission.address),
+        postal_address=nfc(submission.postal_address) or None,
         phone=nfc(submission.phone) or None,
         email=nfc(submission.email).lower() or None,
         id_number=nfc(submission.id_number) or None,
@@ -161,19 +167,13 @@ def submit_case(
         details={"channel": str(case.channel), "attachments": len(submission.uploads)},
         is_public=True,
     )
-    if case.email:
-        queue_email(
-            "receipt",
-            recipient=case.email,
-            language=case.language,
-            now=now,
-            case_id=case.id,
-            context={
-                "case": case,
-                "access_key": access_key,
-                "triage_by": last_local_day(case.triage_due_at),
-            },
-        )
+    notify_citizen(
+        case,
+        "receipt",
+        now=now,
+        access_key=access_key,
+        triage_by=last_local_day(case.triage_due_at),
+    )
     return SubmittedCase(case, access_key, created=True)
 
 
@@ -193,8 +193,16 @@ def _check_required(submission: CaseSubmission) -> None:
     for name, value in required.items():
         if not nfc(value):
             raise SubmissionError(name, f"{name} is required")
-    if not (nfc(submission.phone) or nfc(submission.address)):
-        raise SubmissionError("phone", "a phone number or postal address is required")
+    missing = missing_contact(
+        phone=nfc(submission.phone),
+        postal_address=nfc(submission.postal_address),
+        email=nfc(submission.email),
+        electronic=submission.channel in ELECTRONIC_CHANNELS,
+    )
+    if missing == "phone":
+        raise SubmissionError("phone", "a phone number or a postal address is required")
+    if missing == "email":
+        raise SubmissionError("email", "an electronic item needs an e-mail or a postal address")
     if submission.kind is CaseKind.PETITION and not nfc(submission.proposed_solution):
         raise SubmissionError("proposed_solution", "a petition needs a proposed solution")
     if submission.submitter_type is SubmitterType.ORGANISATION and not nfc(
