@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -149,28 +148,13 @@ class EventErasure(db.Model):
 
 
 def _remaining(event) -> str:
-    """What an erased event still says, canonically (its note is gone)."""
-    return json.dumps(
-        {
-            "case_id": event.case_id,
-            "seq": event.seq,
-            "kind": event.kind,
-            "at": event.at.isoformat(timespec="microseconds"),
-            "actor_id": event.actor_id,
-            "actor_label": event.actor_label,
-            "from_state": str(event.from_state) if event.from_state else None,
-            "to_state": str(event.to_state) if event.to_state else None,
-            "unit_id": event.unit_id,
-            "reason_code": event.reason_code,
-            "details": event.details or {},
-            "is_public": bool(event.is_public),
-            "prev_hash": event.prev_hash,
-            "hash": event.hash,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """What an erased event still says, canonically: all it said but its note, and its hash."""
+    # Imported here: appending an event (intake.cases.events) moves the anchor defined above.
+    from intake.cases.events import canonical_json, event_payload
+
+    payload = event_payload(event)
+    del payload["note"]
+    return canonical_json({**payload, "hash": event.hash})
 
 
 def seal_erasure(event, now: datetime) -> EventErasure:

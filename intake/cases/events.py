@@ -80,9 +80,9 @@ def record_event(
     return event
 
 
-def event_hash(event: CaseEvent) -> str:
-    """SHA-256 over a canonical JSON of everything the event says, plus the previous hash."""
-    payload = {
+def event_payload(event: CaseEvent) -> dict[str, Any]:
+    """Everything the event says, in plain values: what its hash covers."""
+    return {
         "case_id": event.case_id,
         "seq": event.seq,
         "kind": event.kind,
@@ -98,5 +98,12 @@ def event_hash(event: CaseEvent) -> str:
         "is_public": bool(event.is_public),
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def canonical_json(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_hash(event: CaseEvent) -> str:
+    """SHA-256 over a canonical JSON of everything the event says, plus the previous hash."""
+    return hashlib.sha256(canonical_json(event_payload(event)).encode()).hexdigest()
