@@ -49,23 +49,26 @@ CHECKPOINT_EVERY = timedelta(hours=1)
 def _keep_the_audit_trail(now: datetime, report: TickReport) -> None:
     """Retention (a batch of items past the period, anonymised) and the hourly checkpoint of
     the event log, in one transaction after the cases' round."""
-    report.anonymised = len(anonymise_due(now).anonymised)
-    last = db.session.scalar(sa.select(sa.func.max(AuditCheckpoint.taken_at)))
-    if last is None or now - last >= CHECKPOINT_EVERY:
-        checkpoint = take_checkpoint(now)
-        if checkpoint is not None:
-            report.checkpoint = True
-            db.session.flush()
-            # Also outside the database: a copy of the seal in the log lets an operator tell
-            # that the newest checkpoints themselves were not removed.
-            log.info(
-                "audit_checkpoint id=%s max_event_id=%s events=%s mac=%s",
-                checkpoint.id, checkpoint.max_event_id, checkpoint.event_count, checkpoint.mac,
-            )  # fmt: skip
     try:
+        report.anonymised = len(anonymise_due(now).anonymised)
+        last = db.session.scalar(sa.select(sa.func.max(AuditCheckpoint.taken_at)))
+        checkpoint = None
+        if last is None or now - last >= CHECKPOINT_EVERY:
+            checkpoint = take_checkpoint(now)
+            db.session.flush()
         db.session.commit()
-    except IntegrityError:  # another worker sealed the checkpoint a moment ago
+    except IntegrityError:  # another worker sealed the checkpoint a moment ago: next round
         db.session.rollback()
+        report.anonymised = 0
+        return
+    if checkpoint is not None:
+        report.checkpoint = True
+        # Also outside the database: a copy of the seal in the log lets an operator tell that
+        # the newest checkpoints themselves were not removed.
+        log.info(
+            "audit_checkpoint id=%s max_event_id=%s events=%s mac=%s",
+            checkpoint.id, checkpoint.max_event_id, checkpoint.event_count, checkpoint.mac,
+        )  # fmt: skip
 
 
 def _take_backlog_snapshot(now: datetime) -> bool:

@@ -122,10 +122,13 @@ def tab_counts(
     (the number of rows it lists): one pass over the visible items, each tab a filtered count."""
     conditions = _tab_conditions(user)
     columns = [sa.func.count(Case.id).filter(conditions.get(t, sa.false())) for t in tabs]
-    query = _apply_filters(
-        sa.select(*columns).where(visible_filter(user)), filters or QueueFilters()
-    )
-    row = db.session.execute(query).one()
+    filters = filters or QueueFilters()
+    visible = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
+    if filters.q:  # the rows' search too, through the one search function
+        matched, _ = search.matching(visible, filters.q, search.OFFICER)
+        visible = matched
+    ids = visible.with_only_columns(Case.id).scalar_subquery()
+    row = db.session.execute(sa.select(*columns).where(Case.id.in_(ids))).one()
     return dict(zip(tabs, row, strict=True))
 
 

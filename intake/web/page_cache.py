@@ -25,6 +25,7 @@ from itertools import chain
 import sqlalchemy as sa
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 
 from intake import cache_versions, clock
 from intake.cache_versions import (  # noqa: F401  (the groups, for the views)
@@ -84,7 +85,11 @@ def shared_page(
 
 
 def _key(allowed: dict, depends_on: tuple[str, ...], view_args: dict) -> str | None:
-    if request.method != "GET" or "_user_id" in session or "_flashes" in session:
+    if request.method != "GET" or "_flashes" in session:
+        return None
+    # Whoever signs in (the session's token names a live session) is never served, nor
+    # stores, a kept page; the loader answers without a query when there is no token.
+    if current_user.is_authenticated:
         return None
     args = []
     for name in sorted(request.args):

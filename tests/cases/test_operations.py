@@ -229,7 +229,10 @@ def test_reconsideration_once_within_the_window(staff, now):
 
 
 def test_notices_are_queued_in_the_outbox(staff, now):
-    templates = lambda: [m.template for m in db.session.scalars(sa.select(OutboxMessage))]  # noqa: E731
+    def templates():
+        query = sa.select(OutboxMessage.template).order_by(OutboxMessage.id)
+        return list(db.session.scalars(query))
+
     case = advance(submit(now), State.RECEIVED, staff, now)
     ops.request_info(case, actor=staff.intake, now=now, expected_version=None, message="Thêm?")
     assert templates()[-1] == "info_requested"

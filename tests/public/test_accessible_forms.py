@@ -48,7 +48,8 @@ def test_errors_title_summary_links_and_focus(submit_form, org):
     assert 'tabindex="-1"' in summary and "autofocus" in summary
     assert "/static/js/a11y.js" in html and "<script>" not in html  # no inline script (CSP)
     links = dict(re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary))
-    assert set(links) == {"full_name", "email", "phone", "declared_truthful"}
+    # Art. 7: no e-mail is required on its own; the phone given is not a valid number.
+    assert set(links) == {"full_name", "phone", "declared_truthful"}
     assert "Số điện thoại không hợp lệ" in links["phone"]
     assert links["full_name"].startswith("Họ và tên")
     # Every linked field exists on the page, is marked invalid and described by its error.
