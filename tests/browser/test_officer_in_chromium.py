@@ -109,7 +109,10 @@ def test_the_workbench_scripts(live_server, browser, now):
     assert "Mới giao" in handler.inner_text("table.queue")
     handler.get_by_role("link", name=case.reference_code).click()
     handler.get_by_role("button", name="Tiếp nhận xử lý").click()
+    # The click returns once the next page starts; its script (deferred) binds the select.
+    handler.wait_for_load_state("load")
     handler.select_option("#template_id", label="Mẫu chung")
+    handler.wait_for_function("document.querySelector('#public_text').value !== ''")
     assert handler.input_value("#public_text") == "Sở đã chỉ đạo.\n\nCăn cứ: Điều 14 NĐ 20/2008"
     handler.fill("#letter", "Kính gửi ông An. " + handler.input_value("#letter"))
     handler.get_by_role("button", name="Lưu và trình duyệt").click()
