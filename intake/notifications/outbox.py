@@ -15,6 +15,20 @@ from intake.extensions import db
 from intake.notifications.models import OutboxChannel, OutboxMessage, OutboxStatus
 
 
+def _context(context: dict[str, Any], **extra) -> dict[str, Any]:
+    """What every notice's templates see: the site's address, then the caller's values."""
+    return {"base_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/"), **context, **extra}
+
+
+def _queue(now: datetime, **fields) -> OutboxMessage:
+    """Add one message, due now, to the outbox (the caller's transaction commits it)."""
+    message = OutboxMessage(
+        **fields, status=OutboxStatus.PENDING, next_attempt_at=now, created_at=now
+    )
+    db.session.add(message)
+    return message
+
+
 def queue_email(
     template: str,
     *,
@@ -26,13 +40,14 @@ def queue_email(
     dedupe_key: str | None = None,
 ) -> OutboxMessage:
     """Render ``templates/email/<template>.{subject,txt,html}`` and add it to the outbox."""
-    context = {"base_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/"), **context}
+    context = _context(context)
     with force_locale(language):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body_text = render_template(f"email/{template}.txt", **context)
         # HTML versions may show the text body (escaped) instead of rendering it twice.
         body_html = render_template(f"email/{template}.html", body_text=body_text, **context)
-    message = OutboxMessage(
+    return _queue(
+        now,
         recipient=recipient,
         subject=" ".join(subject.split()),
         body_text=body_text,
@@ -40,12 +55,7 @@ def queue_email(
         template=template,
         case_id=case_id,
         dedupe_key=dedupe_key,
-        status=OutboxStatus.PENDING,
-        next_attempt_at=now,
-        created_at=now,
     )
-    db.session.add(message)
-    return message
 
 
 def queue_sms(
@@ -62,12 +72,13 @@ def queue_sms(
     With ``SMS_UNACCENTED`` the text loses its diacritics, so that it fits the GSM alphabet
     (160 characters a part instead of 70). The number of parts is stored with the message:
     what the gateway will charge is known before anything is sent."""
-    context = {"base_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/"), **context}
+    context = _context(context)
     with force_locale(language):
         text = " ".join(render_template(f"sms/{template}.txt", **context).split())
     if current_app.config["SMS_UNACCENTED"]:
         text = sms.unaccented(text)
-    message = OutboxMessage(
+    return _queue(
+        now,
         channel=OutboxChannel.SMS,
         recipient=recipient,
         subject=template,
@@ -75,12 +86,7 @@ def queue_sms(
         template=template,
         case_id=case_id,
         segments=sms.count(text).segments,
-        status=OutboxStatus.PENDING,
-        next_attempt_at=now,
-        created_at=now,
     )
-    db.session.add(message)
-    return message
 
 
 def queue_letter(
@@ -94,24 +100,16 @@ def queue_letter(
 ) -> OutboxMessage:
     """The notice as a letter in the intake office's print queue: the e-mail's text (its
     footer knows it is a letter), waiting for a person to post it. The worker never takes it."""
-    context = {
-        "base_url": current_app.config["PUBLIC_BASE_URL"].rstrip("/"),
-        **context,
-        "letter": True,
-    }
+    context = _context(context, letter=True)
     with force_locale(language):
         subject = render_template(f"email/{template}.subject.txt", **context)
         body_text = render_template(f"email/{template}.txt", **context)
-    message = OutboxMessage(
+    return _queue(
+        now,
         channel=OutboxChannel.LETTER,
         recipient=recipient[:255],
         subject=" ".join(subject.split()),
         body_text=body_text,
         template=template,
         case_id=case_id,
-        status=OutboxStatus.PENDING,
-        next_attempt_at=now,
-        created_at=now,
     )
-    db.session.add(message)
-    return message
