@@ -150,6 +150,10 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(supervision_bp, url_prefix="/supervision")
     app.register_blueprint(audit_bp, url_prefix="/audit")
 
+    from intake import api
+
+    api.register(app)
+
 
 def _register_error_handlers(app: Flask) -> None:
     from intake.web import errors

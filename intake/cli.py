@@ -17,6 +17,8 @@ from flask.cli import AppGroup
 from intake import clock
 from intake.accounts.models import Role, User
 from intake.admin import operations as ops
+from intake.api_keys import operations as api_keys
+from intake.api_keys.models import ApiKey, KeyKind
 from intake.core.calendar import local_date
 from intake.extensions import db
 from intake.notifications.sender import deliver_due
@@ -333,3 +335,45 @@ def worker_command(once: bool) -> None:
             signal.signal(sig, handler)
     click.echo("worker stopped")
     sys.stdout.flush()
+
+
+api_key_cli = AppGroup("api-key", help="Keys of client apps (super-app, kiosk, Open311 client).")
+intake_cli.add_command(api_key_cli)
+
+
+@api_key_cli.command("create")
+@click.option("--name", required=True, help="The application, e.g. “Hue-S” or “Kiosk Sở TP”.")
+@click.option("--rate-limit", default=None, help="E.g. 120/minute (the default) or 10/second.")
+def api_key_create_command(name: str, rate_limit: str | None) -> None:
+    """Create a key. It is printed once, alone on the last line, and never shown again."""
+    key, raw = _run(
+        lambda: api_keys.create_key(
+            kind=KeyKind.CLIENT, name=name, now=clock.now(), rate_limit=rate_limit
+        )
+    )
+    click.echo(f"key {key.id} ({key.prefix}…) for {key.name}, limit {key.rate_limit}")
+    click.echo("store it now: it is kept only as a digest and cannot be shown again")
+    click.echo(raw)
+
+
+@api_key_cli.command("list")
+def api_key_list_command() -> None:
+    """Every key, active and revoked, with its prefix and limit."""
+    keys = db.session.scalars(sa.select(ApiKey).order_by(ApiKey.id))
+    for key in keys:
+        state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
+        owner = f" {key.user.email}" if key.user is not None else ""
+        click.echo(
+            f"{key.id}\t{key.prefix}…\t{key.kind}\t{key.name}{owner}\t{key.rate_limit}\t{state}"
+        )
+
+
+@api_key_cli.command("revoke")
+@click.argument("reference")
+def api_key_revoke_command(reference: str) -> None:
+    """Revoke a key by its id or its prefix (as ``list`` shows them); at once, on every node."""
+    key = api_keys.find_key(reference)
+    if key is None:
+        raise click.ClickException(f"no key {reference!r}")
+    _run(lambda: api_keys.revoke_key(key, now=clock.now()))
+    click.echo(f"key {key.id} ({key.prefix}…) revoked")

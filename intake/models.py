@@ -2,6 +2,7 @@
 
 from intake.accounts.models import Role, User
 from intake.accounts.security_models import AccountEvent, RecoveryCode, UserSession
+from intake.api_keys.models import ApiKey
 from intake.audit.models import AuditEntry
 from intake.cases.anchors import AuditCheckpoint, CaseAnchor, EventErasure
 from intake.cases.models import (
@@ -36,6 +37,7 @@ from intake.responses.models import ResponseTemplate
 
 __all__ = [
     "AccountEvent",
+    "ApiKey",
     "AuditCheckpoint",
     "AuditEntry",
     "CaseAnchor",

@@ -58,6 +58,7 @@ CHANNEL_LABELS = {
     Channel.PAPER: _l("Văn bản giấy"),
     Channel.COUNTER: _l("Trực tiếp tại bộ phận tiếp nhận"),
     Channel.QUESTIONNAIRE: _l("Phiếu lấy ý kiến"),
+    Channel.APP: _l("Ứng dụng kết nối"),
 }
 
 KIND_LABELS = {

@@ -30,6 +30,7 @@ class Channel(enum.StrEnum):
     PAPER = "paper"
     COUNTER = "counter"
     QUESTIONNAIRE = "questionnaire"
+    APP = "app"  # a connected application (super-app, kiosk, Open311 client), by API key
 
 
 class CaseKind(enum.StrEnum):
@@ -68,6 +69,8 @@ class Case(db.Model):
     # One-time token of the web form: a resubmitted form finds its case instead of making another.
     submission_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     national_code: Mapped[str | None] = mapped_column(sa.String(40), index=True)
+    # The application that sent it (channel "app"): its key, kept when the key is revoked.
+    client_key_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_keys.id"))
 
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
     kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "case_kind"))

@@ -83,7 +83,10 @@ class RecordCaseForm(SubmissionForm):
 
     channel = SelectField(
         _l("Kênh tiếp nhận"),
-        choices=choices_of(CHANNEL_LABELS, [c for c in Channel if c is not Channel.WEB]),
+        # The web form and connected apps record their own items; officers record the others.
+        choices=choices_of(
+            CHANNEL_LABELS, [c for c in Channel if c not in (Channel.WEB, Channel.APP)]
+        ),
         default=Channel.PHONE.value,  # the most frequent, and the one recorded in a hurry
         validators=[InputRequired(REQUIRED)],
     )

@@ -3,12 +3,31 @@ failed request's transaction is rolled back so that nothing half-done is committ
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from collections.abc import Callable
+
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from intake.extensions import db
+
+#: Doors for programs answer errors in their own format (the API's problem details, Open311's
+#: error lists): (path prefix, renderer of an HTTPException), asked before the HTML pages.
+_FORMATS: list[tuple[str, Callable[[HTTPException], object]]] = []
+
+
+def answer_under(prefix: str, renderer: Callable[[HTTPException], object]) -> None:
+    if all(known != prefix for known, _renderer in _FORMATS):
+        _FORMATS.append((prefix, renderer))
+
+
+def _renderer_for_path():
+    path = request.path
+    for prefix, renderer in _FORMATS:
+        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
+            return renderer
+    return None
 
 
 def register(app: Flask) -> None:
@@ -34,6 +53,9 @@ def _csrf_error(error: CSRFError):
 
 def _http_error(error: HTTPException):
     db.session.rollback()
+    renderer = _renderer_for_path()
+    if renderer is not None:
+        return renderer(error)
     titles = {
         400: (_("Yêu cầu không hợp lệ"), _("Yêu cầu gửi lên không hợp lệ.")),
         403: (_("Không có quyền truy cập"), _("Bạn không có quyền xem trang này.")),
@@ -84,6 +106,11 @@ def _unexpected_error(error: Exception):
     from flask import current_app
 
     current_app.logger.exception("Unhandled error")
+    renderer = _renderer_for_path()
+    if renderer is not None:
+        from werkzeug.exceptions import InternalServerError
+
+        return renderer(InternalServerError())
     return (
         render_template(
             "errors/error.html",

@@ -37,7 +37,7 @@ from intake.core.text import nfc
 from intake.extensions import db
 
 #: Items that arrive as electronic messages: Art. 7 also asks for an e-mail or a postal address.
-ELECTRONIC_CHANNELS = frozenset({Channel.WEB, Channel.NATIONAL_PORTAL, Channel.EMAIL})
+ELECTRONIC_CHANNELS = frozenset({Channel.WEB, Channel.NATIONAL_PORTAL, Channel.EMAIL, Channel.APP})
 
 
 @dataclass
@@ -67,6 +67,7 @@ class CaseSubmission:
     received_at: datetime | None = None  # the original receipt date for other channels
     uploads: list[Upload] = field(default_factory=list)
     postal_address: str | None = None  # where letters reach them (Art. 7 "địa chỉ thư tín")
+    client_key_id: int | None = None  # the application's key, for channel "app"
 
 
 @dataclass
@@ -108,6 +109,7 @@ def submit_case(
         submission_token=submission_token,
         national_code=nfc(submission.national_code) or None,
         channel=submission.channel,
+        client_key_id=submission.client_key_id,
         kind=submission.kind,
         state=initial_state(),
         priority=Priority.NORMAL,
