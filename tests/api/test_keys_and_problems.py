@@ -83,3 +83,22 @@ def test_the_document_is_openapi_3_1_and_lists_the_reference_lists(client, org):
     assert "/api/v1/reference/fields" in document["paths"]
     fields = client.get("/api/v1/reference/fields").json
     assert fields and {"id", "code", "name"} <= set(fields[0])
+
+
+def test_a_refusal_of_the_domain_is_409_or_422_with_its_field(app):
+    from intake.api.outcomes import value_or_problem
+    from intake.api.problems import ProblemError
+    from intake.web.lifecycle import Outcome, Refusal
+
+    assert value_or_problem(Outcome(value=7)) == 7
+    for refusal, status, errors in [
+        (Refusal("changed", keeps_form=False), 409, None),
+        (Refusal("bad", keeps_form=True, field="title"), 422, [
+            {"field": "body.title", "message": "bad"}]),
+    ]:  # fmt: skip
+        try:
+            value_or_problem(Outcome(refusal=refusal))
+        except ProblemError as problem:
+            assert (problem.code, problem.errors) == (status, errors)
+        else:
+            raise AssertionError("no problem raised")
