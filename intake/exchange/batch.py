@@ -187,7 +187,7 @@ def read_batch(name: str, data: bytes, *, now: datetime) -> Batch:
     if not data.strip():
         batch.problems.append(_("%(file)s: tệp rỗng.", file=name))
         return batch
-    if data.startswith(b"PK\x03\x04"):
+    if data.startswith(b"PK\x03\x04") or name.lower().endswith(".xlsx"):
         records = _xlsx_records(name, data, batch)
     else:
         records = _json_records(name, data, batch)
