@@ -202,8 +202,9 @@ def read_batch(name: str, data: bytes, *, now: datetime) -> Batch:
         if item.national_code in seen:
             batch.problems.append(
                 _(
-                    "%(where)s: national_code: mã %(code)s đã có ở dòng %(line)d.",
-                    where=f"{name}:{line}",
+                    "%(file)s:%(at)d: national_code: mã %(code)s đã có ở dòng %(line)d.",
+                    file=name,
+                    at=line,
                     code=item.national_code,
                     line=seen[item.national_code],
                 )
@@ -249,7 +250,7 @@ def _json_records(name: str, data: bytes, batch: Batch) -> list[tuple[int, dict]
         return []
     except json.JSONDecodeError as exc:
         batch.problems.append(
-            _("%(where)s: JSON không hợp lệ: %(error)s", where=f"{name}:{exc.lineno}",
+            _("%(file)s:%(line)d: JSON không hợp lệ: %(error)s", file=name, line=exc.lineno,
               error=exc.msg)
         )  # fmt: skip
         return []

@@ -52,3 +52,8 @@ class ExchangeRun(db.Model):
     actor: Mapped[User | None] = relationship()
 
     __table_args__ = (sa.CheckConstraint("imported + skipped <= items", name="counts_add_up"),)
+
+
+def runs_newest_first(*, export: bool = False) -> sa.Select:
+    query = sa.select(ExchangeRun).order_by(ExchangeRun.started_at.desc(), ExchangeRun.id.desc())
+    return query.where(ExchangeRun.kind == RunKind.EXPORT) if export else query
