@@ -80,9 +80,7 @@ def _export_form() -> forms.NationalExportForm:
 
 
 def _page(import_form, export_form, *, problems=(), status=200):
-    page = db.paginate(
-        runs_newest_first(), page=page_number(), per_page=PER_PAGE, error_out=False
-    )
+    page = db.paginate(runs_newest_first(), page=page_number(), per_page=PER_PAGE, error_out=False)
     return render_template(
         "admin/exchange.html",
         import_form=import_form,
