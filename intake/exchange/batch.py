@@ -39,6 +39,7 @@ FORMAT = "pakn-national/1"
 #: A batch is a day's or a week's forwarding, not an archive: bigger files are refused unread.
 MAX_BATCH_BYTES = 10 * 1024 * 1024
 MAX_ITEMS = 5000
+MAX_SHEET_ROWS = 2 * MAX_ITEMS
 #: Shown at most, so that a file wrong throughout still gives a readable answer.
 MAX_PROBLEMS = 200
 
@@ -365,6 +366,9 @@ def _xlsx_records(name: str, data: bytes, batch: Batch) -> list[tuple[int, dict]
             return []
         records = []
         for number, row in enumerate(rows, start=2):
+            if number > MAX_SHEET_ROWS:  # empty rows by the million are no batch either
+                batch.problems.append(_too_many(name))
+                return []
             if all(v is None or str(v).strip() == "" for v in row):
                 continue
             if len(records) >= MAX_ITEMS:

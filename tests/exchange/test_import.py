@@ -3,8 +3,11 @@ nothing, with every problem named by file and line."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 
+from intake.audit.models import AuditEntry
 from intake.cases.models import Case, Channel
 from intake.exchange.doors import run_import
 from intake.exchange.models import ExchangeRun, RunOutcome
@@ -156,3 +159,26 @@ def test_garbage_gets_a_message_not_a_traceback(app, org, clock):
     problems = run_import(IncomingBatch("x.xlsx", header_only), actor="cli").value.problems
     assert "tiêu đề" in problems[0]
     assert not _cases()
+
+
+def test_each_run_is_in_the_processing_log(app, org, clock):
+    _import("lo.json", json_batch(item("L-1")))
+    run_import(IncomingBatch("sai.json", b"{}"), actor="cli")
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target_type == "exchange_run")
+    ).all()
+    assert [(e.action, e.target_label) for e in entries] == [
+        ("create", "import lo.json"), ("create", "import sai.json"),
+    ]  # fmt: skip
+
+
+def test_a_sheet_typed_by_hand_dates_and_numbers_as_excel_keeps_them(app, org, clock):
+    """A date cell is the province's local time; a phone typed as a number lost its 0."""
+    data = xlsx_batch(
+        item("S-1", received_at=datetime(2026, 3, 2, 8, 15), submitter={"phone": 912345678})
+    )
+    result = _import("tay.xlsx", data)
+    assert result.ok
+    case = _cases()[0]
+    assert case.received_at == datetime(2026, 3, 2, 1, 15, tzinfo=UTC)
+    assert case.phone == "0912345678"
