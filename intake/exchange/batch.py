@@ -15,7 +15,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from intake.cases.models import CaseKind, Channel, SubmitterType
+from intake.cases.models import Channel
 from intake.cases.operations import CaseSubmission
 from intake.core.calendar import LOCAL_TZ
 from intake.extensions import db
@@ -129,26 +129,17 @@ class NationalItemForm(SubmissionForm):
         if self.field_id_value is None:
             raise ValidationError(_l("Không có lĩnh vực đang sử dụng với mã này."))
 
+    @property
+    def chosen_field_id(self) -> int | None:
+        return self.field_id_value
+
+    @property
+    def chosen_unit_id(self) -> int | None:
+        return None
+
     def to_national_submission(self, procedure_id: int | None) -> CaseSubmission:
-        return CaseSubmission(
-            submitter_type=SubmitterType(self.submitter_type.data),
-            organisation_name=self.organisation_name.data,
-            tax_code=self.tax_code.data,
-            full_name=self.full_name.data,
-            address=self.address.data,
-            phone=self.phone.data,
-            email=self.email.data,
-            postal_address=self.postal_address_value,
-            id_number=self.id_number.data,
-            kind=CaseKind(self.kind.data),
-            title=self.title.data,
-            content=self.content.data,
-            proposed_solution=self.proposed_solution.data,
-            field_id=self.field_id_value,
-            procedure_id=procedure_id,
-            consent_to_publish=self.consent_to_publish.data,
-            declared_truthful=self.declared_truthful.data,
-            language=self.language.data,
+        return replace(
+            self.to_submission([], procedure_id, self.language.data),
             channel=Channel.NATIONAL_PORTAL,
             national_code=self.national_code.data,
             received_at=self.received_at_value,
