@@ -14,23 +14,38 @@ from intake.exchange.transport import FileTransport
 
 
 @click.command("national-import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def national_import_command(file: Path) -> None:
-    """Import FILE, a batch of the national system (JSON or XLSX): all items or none; items
-    whose national code is already known are skipped."""
-    outcome = run_import(FileTransport.read(file), actor="cli")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+def national_import_command(path: Path) -> None:
+    """Import PATH, a batch of the national system (JSON or XLSX), or every batch in the
+    folder PATH in name order: each batch all or nothing; items whose national code is
+    already known are skipped."""
+    transport = FileTransport(inbox=path) if path.is_dir() else None
+    batches = transport.incoming() if transport else [FileTransport.read(path)]
+    refused = 0
+    for incoming in batches:
+        refused += not _import_one(incoming)
+    if refused:
+        raise click.ClickException(f"{refused} batch(es) not imported")
+
+
+def _import_one(incoming) -> bool:
+    outcome = run_import(incoming, actor="cli")
     if not outcome.ok:
-        raise click.ClickException(outcome.refusal.message)
+        click.echo(f"{incoming.name}: {outcome.refusal.message}", err=True)
+        return False
     result = outcome.value
     if not result.ok:
         for problem in result.problems:
             click.echo(problem, err=True)
-        raise click.ClickException(f"nothing imported: {len(result.problems)} problem(s)")
+        click.echo(f"{incoming.name}: nothing imported: {len(result.problems)} problem(s)",
+                   err=True)  # fmt: skip
+        return False
     for national_code, reference_code in result.imported:
         click.echo(f"{national_code}: imported as {reference_code}")
     for national_code, reference_code in result.skipped:
         click.echo(f"{national_code}: already imported as {reference_code}")
     click.echo(f"{len(result.imported)} imported, {len(result.skipped)} already imported")
+    return True
 
 
 class _Moment(click.ParamType):

@@ -43,7 +43,7 @@ def test_an_invalid_batch_exits_non_zero_with_its_lines(app, org, clock, tmp_pat
     assert result.exit_code == 1
     assert f"sai.json:{lines[1]}: title: " in result.output
     assert f"sai.json:{lines[2]}: kind: " in result.output
-    assert "nothing imported: 2 problem(s)" in result.output
+    assert "sai.json: nothing imported: 2 problem(s)" in result.output
     assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 0
     garbage = tmp_path / "rac.xlsx"
     garbage.write_bytes(b"\x00\x01 not a batch")
@@ -72,3 +72,17 @@ def test_export_to_stdout_and_to_a_file(app, org, clock, tmp_path):
     assert bad.exit_code == 2 and "offset" in bad.output
     runs = db.session.scalars(sa.select(ExchangeRun.actor_label)).all()
     assert runs == ["cli"] * 4
+
+
+def test_a_folder_is_an_inbox_read_in_name_order(app, org, clock, tmp_path):
+    (tmp_path / "01.json").write_bytes(json_batch(item("F-1")))
+    (tmp_path / "02.xlsx").write_bytes(xlsx_batch(item("F-1"), item("F-2")))
+    (tmp_path / "03.json").write_bytes(b"not json")
+    (tmp_path / "ghi-chu.txt").write_text("not a batch, not read")
+    result = run(app, "national-import", str(tmp_path))
+    assert result.exit_code == 1
+    assert "1 imported, 0 already imported\n" in result.output
+    assert "1 imported, 1 already imported\n" in result.output
+    assert "03.json:1: " in result.output and "1 batch(es) not imported" in result.output
+    assert "ghi-chu" not in result.output
+    assert db.session.scalar(sa.select(sa.func.count(Case.id))) == 2
