@@ -130,3 +130,9 @@ def test_only_administrators_get_in(app, staff, role):
 def test_the_anonymous_are_sent_to_sign_in(app, staff):
     response = app.test_client().get(PAGE)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_the_page_in_english_and_from_the_index(admin):
+    assert 'href="/admin/exchange"' in admin.get("/admin/").get_data(as_text=True)
+    page = admin.get(f"{PAGE}?lang=en").get_data(as_text=True)
+    assert "Exchange with the national PAKN system" in page and "Import a batch" in page
