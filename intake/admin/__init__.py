@@ -8,7 +8,8 @@ to its field with status 422. One module per page family:
 - ``organisation``: units, fields and procedures;
 - ``routing_rules``: which unit an item of a field or procedure is suggested to;
 - ``policies``: the deadline policies;
-- ``calendar``: the working calendar.
+- ``calendar``: the working calendar;
+- ``exchange``: batches from the national system in, status and answers out.
 
 ``common`` holds the shape every form page shares; ``operations`` and ``queries`` are the verbs
 and the reads, which the ``flask intake`` commands use too.
@@ -16,6 +17,7 @@ and the reads, which the ``flask intake`` commands use too.
 
 from intake.admin import (  # noqa: F401
     calendar,
+    exchange,
     organisation,
     policies,
     response_templates,

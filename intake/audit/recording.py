@@ -42,6 +42,7 @@ def audited(model: type, target_type: str, label: Callable[[Any], str]) -> None:
 
 def register_models() -> None:
     from intake.accounts.models import User
+    from intake.exchange.models import ExchangeRun
     from intake.org.models import (
         CalendarOverride,
         DeadlinePolicy,
@@ -60,6 +61,7 @@ def register_models() -> None:
     audited(DeadlinePolicy, "deadline_policy", lambda p: f"{p.step} {p.priority}")
     audited(CalendarOverride, "calendar_day", lambda c: c.day.isoformat())
     audited(ResponseTemplate, "response_template", lambda t: t.title)
+    audited(ExchangeRun, "exchange_run", lambda r: f"{r.kind} {r.file_name}".strip()[:300])
 
 
 def install(session_target) -> None:
