@@ -4,7 +4,7 @@ import of a batch and every export.
 Reviewed by hand. Follows 0007_secauth; the integrator re-chains the branches.
 
 Revision ID: 0008_exchange
-Revises: 0007_secauth
+Revises: 0008_api_keys
 Create Date: 2026-12-01 16:30:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_exchange'
-down_revision = '0007_secauth'
+down_revision = '0008_api_keys'
 branch_labels = None
 depends_on = None
 
