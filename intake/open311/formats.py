@@ -50,10 +50,14 @@ def answer(fmt: str, root: str, value, status: int = 200) -> Response:
     return Response(to_xml(root, value), status=status, content_type=f"{XML_TYPE}; charset=utf-8")
 
 
+#: The declaration as the specification writes it (xml.etree's own uses single quotes).
+DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+
+
 def to_xml(root: str, value) -> bytes:
     element = ET.Element(root)
     _fill(element, root, value)
-    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+    return DECLARATION + ET.tostring(element, encoding="unicode").encode("utf-8")
 
 
 def _fill(element: ET.Element, name: str, value) -> None:

@@ -30,6 +30,10 @@ from intake.web.submission_form import SubmissionForm
 DESCRIPTION_LIMIT = 4000
 #: The web form's minimum for the content, applied to the description alone.
 MIN_DESCRIPTION = 20
+#: Labels of the lines added to the content: stored data, so in Vietnamese whatever the
+#: client's language (words are translated when shown, never when written).
+PLACE, ADDRESS_ID = "Địa điểm (Open311 address_string)", "Mã địa chỉ (Open311 address_id)"
+POINT, MEDIA = "Tọa độ WGS84 (Open311 lat, long)", "Tệp đính kèm (Open311 media_url)"
 ATTRIBUTE = re.compile(r"^attribute\[([^\[\]]{1,60})\](\[\])?$")
 
 #: Where each of the form's fields came from, to report its errors under the client's name.
@@ -99,9 +103,11 @@ def read_submission(values: MultiDict, field: Field, *, key_id: int, locale: str
     form.concerned_unit_id.choices = choices.unit_choices(locale)
     valid = form.validate()
     procedure_id = choices.procedure_id_from_form(form)
+    reported = {problem.split(":", 1)[0] for problem in problems}
     for name, messages in form.errors.items():
         source = SOURCES.get(name, f"attribute[{name}]")
-        problems.extend(about(source, str(message)) for message in messages)
+        if source not in reported:  # a missing attribute is said once, not twice
+            problems.extend(about(source, str(message)) for message in messages)
     if problems or not valid:
         raise Open311Error(400, *(problems or [_("Yêu cầu không hợp lệ.")]))
     submission = form.to_submission([], procedure_id, attributes.get("language") or "vi")
@@ -145,15 +151,15 @@ def _location(values: MultiDict) -> tuple[list[str], list[str]]:
     address_id = (values.get("address_id") or "").strip()
     lat, long = (values.get("lat") or "").strip(), (values.get("long") or "").strip()
     if address:
-        lines.append(_("Địa điểm: %(place)s", place=address[:500]))
+        lines.append(f"{PLACE}: {address[:500]}")
     if address_id:
-        lines.append(_("Mã địa chỉ: %(id)s", id=address_id[:100]))
+        lines.append(f"{ADDRESS_ID}: {address_id[:100]}")
     if lat or long:
         point = _point(lat, long)
         if point is None:
             problems.append(about("lat, long", _("Cần cả vĩ độ và kinh độ (WGS84), dạng số.")))
         else:
-            lines.append(_("Tọa độ (WGS84): %(lat)s, %(long)s", lat=point[0], long=point[1]))
+            lines.append(f"{POINT}: {point[0]}, {point[1]}")
     if not lines and not problems:
         problems.append(
             about("address_string", _("Cần address_string, hoặc lat và long, hoặc address_id."))
@@ -174,7 +180,7 @@ def _point(lat: str, long: str) -> tuple[float, float] | None:
 
 
 def _media(url: str) -> str:
-    return _("Tệp đính kèm (media_url): %(url)s", url=url) if url else ""
+    return f"{MEDIA}: {url}" if url else ""
 
 
 def _unit_id(code: str | None) -> str:
