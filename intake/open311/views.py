@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from intake import clock
 from intake.api_keys.models import ApiKey, KeyKind
-from intake.api_keys.operations import authenticate
+from intake.api_keys.operations import authenticate, bucket_of, limit_of
 from intake.cases.operations import submit_case
 from intake.open311 import formats, service_requests, services
 from intake.open311.errors import Open311Error, about, language, localised
@@ -36,17 +36,11 @@ def current_key() -> ApiKey | None:
 
 
 def rate_limit_value() -> str:
-    key = current_key()
-    return key.rate_limit if key is not None else ANONYMOUS_LIMIT
+    return limit_of(current_key(), anonymous=ANONYMOUS_LIMIT)
 
 
 def rate_limit_key() -> str:
-    key = current_key()
-    if key is not None:
-        return f"api-key:{key.id}"
-    from intake.web.throttle import client_address
-
-    return f"open311-address:{client_address()}"
+    return bucket_of(current_key(), anonymous="open311-address")
 
 
 @bp.get(f"/discovery.{FMT}")
@@ -85,9 +79,7 @@ def service_list(fmt: str):
 @bp.get(f"/v2/services/<service_code>.{FMT}")
 @localised
 def service_definition(service_code: str, fmt: str):
-    field = services.find_field(service_code)
-    if field is None:
-        raise Open311Error(404, about("service_code", _unknown_service()))
+    field = _field_or_404(service_code)
     return formats.answer(fmt, "service_definition", services.definition(field, language()))
 
 
@@ -100,9 +92,7 @@ def post_request(fmt: str):
     code = (request.form.get("service_code") or "").strip()
     if not code:
         raise Open311Error(400, about("service_code", _("Thiếu service_code.")))
-    field = services.find_field(code)
-    if field is None:
-        raise Open311Error(404, about("service_code", _unknown_service()))
+    field = _field_or_404(code)
     submission = read_submission(request.form, field, key_id=key.id, locale=language())
     config = current_app.config
     outcome = perform(
@@ -140,9 +130,7 @@ def request_list(fmt: str):
 @bp.get(f"/v2/requests/<request_id>.{FMT}")
 @localised
 def request_detail(request_id: str, fmt: str):
-    case = service_requests.find(request_id)
-    if case is None:
-        raise Open311Error(404, about("service_request_id", _unknown_request()))
+    case = _case_or_404(request_id, "service_request_id")
     return formats.answer(fmt, "service_requests", [service_requests.as_request(case, language())])
 
 
@@ -151,16 +139,20 @@ def request_detail(request_id: str, fmt: str):
 def token(token: str, fmt: str):
     """Every service is realtime: a POST answers the request's id, never a token. A client
     written for batch servers that asks anyway with the id gets the id back."""
-    case = service_requests.find(token)
-    if case is None:
-        raise Open311Error(404, about("token", _unknown_request()))
+    case = _case_or_404(token, "token")
     body = [{"service_request_id": case.reference_code, "token": token}]
     return formats.answer(fmt, "service_requests", body)
 
 
-def _unknown_service() -> str:
-    return _("Không có dịch vụ (lĩnh vực) với mã này.")
+def _field_or_404(service_code: str):
+    field = services.find_field(service_code)
+    if field is None:
+        raise Open311Error(404, about("service_code", _("Không có dịch vụ (lĩnh vực) với mã này.")))
+    return field
 
 
-def _unknown_request() -> str:
-    return _("Không có phản ánh, kiến nghị với mã này.")
+def _case_or_404(code: str, parameter: str):
+    case = service_requests.find(code)
+    if case is None:
+        raise Open311Error(404, about(parameter, _("Không có phản ánh, kiến nghị với mã này.")))
+    return case
