@@ -274,3 +274,45 @@ def test_the_key_s_rate_limit_applies(app, client, clocked, org):
     assert codes == [400, 400, 429]
     limited = client.post("/open311/v2/requests.xml", data={"api_key": slow})
     assert limited.status_code == 429 and b"<code>429</code>" in limited.get_data()
+
+
+def test_the_access_key_reaches_the_submitter_by_the_receipt_alone(client, key, fmt):
+    import re
+
+    from intake.cases.operations.tracking import key_matches
+    from tests.open311.conftest import flask_transport
+
+    bodies = []
+
+    def send(method, url, params):
+        answer = flask_transport(client)(method, url, params)
+        bodies.append(answer[2].decode())
+        return answer
+
+    from tests.open311.client import GeoReportClient
+
+    georeport = GeoReportClient(send, "/open311/discovery", fmt=fmt, api_key=key)
+    code = post(georeport)["service_request_id"]
+    georeport.request(code), georeport.requests(), georeport.token(code)
+    case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
+    receipt = db.session.scalar(
+        sa.select(OutboxMessage.body_text).where(
+            OutboxMessage.case_id == case.id, OutboxMessage.template == "receipt")
+    )  # fmt: skip
+    access_key = re.search(r"[0-9A-Z]{5}-[0-9A-Z]{5}", receipt).group(0)
+    assert key_matches(case.access_key_hash, access_key)
+    assert all(access_key not in body for body in bodies)
+
+
+def test_a_personal_token_cannot_post(app, georeport):
+    from intake.accounts.models import User
+    from intake.api_keys.models import KeyKind
+    from intake.api_keys.operations import create_key
+    from intake.clock import now
+
+    staff = make_staff()
+    _key, raw = create_key(kind=KeyKind.PERSONAL, name="Cán bộ", now=now(),
+                           user=db.session.get(User, staff.handler.id))  # fmt: skip
+    db.session.commit()
+    georeport.api_key = raw
+    assert errors_of(lambda: post(georeport)).status == 403
