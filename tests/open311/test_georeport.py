@@ -316,3 +316,21 @@ def test_a_personal_token_cannot_post(app, georeport):
     db.session.commit()
     georeport.api_key = raw
     assert errors_of(lambda: post(georeport)).status == 403
+
+
+def test_a_reopened_item_is_open_again_and_its_description_withdrawn(georeport, now):
+    from intake.cases import operations as ops
+    from tests.cases.factories import CALENDAR
+
+    code = post(georeport)["service_request_id"]
+    case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
+    advance(case, State.ANSWERED, make_staff(), now)
+    db.session.commit()
+    assert georeport.request(code)["description"] is not None
+    case = db.session.scalar(sa.select(Case).where(Case.reference_code == code))
+    ops.request_reconsideration(case, now=now + timedelta(hours=2), reason="Chưa thỏa đáng.",
+                                calendar=CALENDAR)  # fmt: skip
+    db.session.commit()
+    reopened = georeport.request(code)
+    assert reopened["status"] == "open" and reopened["status_notes"] == "Đang xử lý"
+    assert reopened["description"] is None and reopened["service_notice"] is None
