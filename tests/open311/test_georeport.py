@@ -334,3 +334,10 @@ def test_a_reopened_item_is_open_again_and_its_description_withdrawn(georeport, 
     reopened = georeport.request(code)
     assert reopened["status"] == "open" and reopened["status_notes"] == "Đang xử lý"
     assert reopened["description"] is None and reopened["service_notice"] is None
+
+
+def test_a_body_too_large_is_413_in_the_path_s_format(app, client, clocked, org):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    app.config["RATELIMIT_ENABLED"] = True  # the limiter reads api_key from the body first
+    answer = client.post("/open311/v2/requests.xml", data={"description": "x" * 5000})
+    assert answer.status_code == 413 and b"<code>413</code>" in answer.get_data()
