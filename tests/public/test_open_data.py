@@ -143,6 +143,10 @@ def test_downloads_state_their_licence_name_and_caching(client, items):
         assert "charset=utf-8" in response.headers["Content-Type"]
         if path.endswith(".json"):
             assert read_json(response)["licence"]["url"] == LICENCE
+    # Kept by shared caches: the same file for everyone, never anyone's cookie.
+    english = client.get("/open-data/published.csv?lang=en")
+    assert english.get_data() == client.get("/open-data/published.csv").get_data()
+    assert "Set-Cookie" not in english.headers
     named = client.get("/open-data/published.csv?from=2026-03-01&field=" + items["fields"][1].code)
     assert named.headers["Content-Disposition"] == (
         f'attachment; filename="pakn-ket-qua-cong-khai-{items["fields"][1].code}-2026-03-01.csv"'
