@@ -6,11 +6,13 @@
 - ``recovery``: a new access key for a citizen who lost theirs;
 - ``published``: the published answers;
 - ``stats``: the public statistics;
-- ``letters``: the official letters of a tracked item, as PDF.
+- ``letters``: the official letters of a tracked item, as PDF;
+- ``open_data``: the published answers and the statistics as CSV and JSON downloads.
 """
 
 from intake.public import (  # noqa: F401  (their routes)
     letters,
+    open_data,
     published,
     recovery,
     stats,
