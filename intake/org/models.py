@@ -169,3 +169,16 @@ class CalendarOverride(db.Model):
     is_working_day: Mapped[bool]
     reason: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarFingerprint(db.Model):
+    """What the `holidays` package said about one year when open due dates were last computed
+    (``intake.core.calendar.package_fingerprint``): when the installed package says something
+    else, the worker recomputes the open due dates (DOMAIN §4) and stores the new value."""
+
+    __tablename__ = "calendar_fingerprints"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    package_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
