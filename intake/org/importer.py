@@ -16,9 +16,19 @@ from pathlib import Path
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from intake import clock
+from intake.core.calendar import local_date
 from intake.core.text import fold, nfc
 from intake.extensions import db
-from intake.org.models import Field, Procedure, ProcedureLevel, RoutingRule, Unit, UnitKind
+from intake.org.models import (
+    Field,
+    Procedure,
+    ProcedureLevel,
+    RoutingRule,
+    Unit,
+    UnitKind,
+    needs_notification_email,
+)
 
 UNIT_COLUMNS = [
     "code", "name", "name_en", "kind", "parent_code", "email", "receives_intake",
@@ -115,6 +125,7 @@ def _duplicates(rows: list[Row], key: str, report: ImportReport) -> None:
 def _check_units(rows: list[Row], unit_codes: set[str], report: ImportReport) -> None:
     _duplicates(rows, "code", report)
     kinds = {k.value for k in UnitKind}
+    today = local_date(clock.now())
     for where, row in rows:
         _required(where, row, ["code", "name", "kind"], report)
         if row["kind"] and row["kind"] not in kinds:
@@ -130,6 +141,13 @@ def _check_units(rows: list[Row], unit_codes: set[str], report: ImportReport) ->
                 validate_email(row["email"], check_deliverability=False)
             except EmailNotValidError as exc:
                 report.problems.append(f"{where}: email {row['email']!r}: {exc}")
+        elif row["kind"] in kinds and needs_notification_email(
+            UnitKind(row["kind"]), _date(where, row, "valid_to", ImportReport()), today
+        ):
+            report.problems.append(
+                f"{where}: email is empty: a unit that can lead or cooperate on items "
+                f"(kind {row['kind']}) needs a notification e-mail"
+            )
         if row["receives_intake"].lower() not in _YES | _NO:
             report.problems.append(f"{where}: receives_intake must be yes or no")
         start = _date(where, row, "valid_from", report)

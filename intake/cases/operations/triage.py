@@ -26,6 +26,7 @@ from intake.cases.operations.engine import (
     notify_unit,
     published_url,
     require,
+    require_receiving_unit,
     required_text,
     touch,
     transition,
@@ -111,6 +112,9 @@ def assign_case(
                 "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
             )
         )
+    require_receiving_unit(lead_unit, now=now)
+    for unit in cooperating_units:
+        require_receiving_unit(unit, now=now)
     calendar = calendar_or_loaded(calendar)  # the cooperation clocks below need one too
     case.lead_unit = lead_unit
     case.handler_id = None
