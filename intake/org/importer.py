@@ -34,6 +34,9 @@ UNIT_COLUMNS = [
     "code", "name", "name_en", "kind", "parent_code", "email", "receives_intake",
     "valid_from", "valid_to",
 ]  # fmt: skip
+#: Columns a file may leave out (files written before they existed): read as empty, i.e. a
+#: unit in force from ever to ever.
+OPTIONAL_UNIT_COLUMNS = ["valid_from", "valid_to"]
 FIELD_COLUMNS = ["code", "name", "name_en", "lead_unit_code"]
 PROCEDURE_COLUMNS = ["national_code", "name", "field_code", "level", "unit_code"]
 
@@ -60,7 +63,7 @@ def import_org(directory: str | Path) -> ImportReport:
     them to the session (flushed, not committed). Raises ``ImportFailed`` with every problem."""
     directory = Path(directory)
     report = ImportReport()
-    units = _read(directory / "units.csv", UNIT_COLUMNS, report)
+    units = _read(directory / "units.csv", UNIT_COLUMNS, report, optional=OPTIONAL_UNIT_COLUMNS)
     fields = _read(directory / "fields.csv", FIELD_COLUMNS, report)
     procedures = _read(directory / "procedures.csv", PROCEDURE_COLUMNS, report)
     if report.problems:
@@ -89,7 +92,9 @@ def import_org(directory: str | Path) -> ImportReport:
 Row = tuple[str, dict[str, str]]  # ("units.csv:12", {column: value})
 
 
-def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
+def _read(
+    path: Path, columns: list[str], report: ImportReport, optional: list[str] = ()
+) -> list[Row]:
     if not path.exists():
         report.problems.append(f"{path.name}: file not found in {path.parent}")
         return []
@@ -100,7 +105,7 @@ def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
         return []
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     if missing:
         report.problems.append(f"{path.name}:1: missing column(s): {', '.join(missing)}")
         return []
@@ -110,7 +115,9 @@ def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
         if None in record:
             report.problems.append(f"{where}: more values than columns")
             continue
-        rows.append((where, {k.strip(): nfc(v) for k, v in record.items()}))
+        values = dict.fromkeys(optional, "")
+        values.update({k.strip(): nfc(v) for k, v in record.items()})
+        rows.append((where, values))
     return rows
 
 

@@ -52,7 +52,7 @@ def test_the_unit_form_refuses_a_receiving_unit_without_an_e_mail(admin):
     assert errors and "phải có địa chỉ thư điện tử nhận thông báo" in errors[0]
     assert db.session.scalar(sa.select(Unit).where(Unit.code == "chi-cuc-qldd")) is None
     # An external agency receives items only by official letter: no e-mail needed.
-    external = unit_data(code="bo-xd", name="Bộ Xây dựng", kind="external", parent_id="", email="")
+    external = unit_data(code="bo-moi", name="Bộ Mới", kind="external", parent_id="", email="")
     assert submit(admin, "/admin/units/new", external).status_code == 303
     # Nor a unit that has ended.
     ended = unit_data(code="cu", name="Đơn vị cũ", email="", valid_from="2010-01-01",

@@ -37,7 +37,8 @@ def test_the_form_offers_the_external_units_by_full_name(org, app, now):
     offered = re.findall(r'name="agency_unit_id"[^>]*value="(\d+)"', form)
     offered += re.findall(r'value="(\d+)"[^>]*name="agency_unit_id"', form)
     assert str(unit_by_code("bo-tc").id) in offered
-    assert "Bộ Tài nguyên và Môi trường" in form and "Tổng cục Thuế" in form
+    assert "Bộ Nông nghiệp và Môi trường" in form and "Tổng cục Thuế" in form
+    assert "Bộ Tài nguyên và Môi trường" not in form  # merged into it on 1/3/2025
     assert str(unit_by_code("so-tp").id) not in offered  # a unit of the province
     assert str(ended.id) not in offered  # no longer in force
     assert 'name="agency"' not in form  # no free text
