@@ -94,9 +94,7 @@ def external_unit_choices(locale: str) -> list[SelectChoice]:
     units = db.session.scalars(
         sa.select(Unit).where(Unit.kind == UnitKind.EXTERNAL).order_by(Unit.name)
     ).all()
-    return [
-        SelectChoice(str(u.id), u.display_name(locale)) for u in units if u.is_active_on(today)
-    ]
+    return [SelectChoice(str(u.id), u.display_name(locale)) for u in units if u.is_active_on(today)]
 
 
 @_kept

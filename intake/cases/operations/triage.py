@@ -235,9 +235,7 @@ def transfer_out(
             _l("%(unit)s thuộc tỉnh: hãy chuyển đơn vị chủ trì xử lý", unit=agency_unit.name)
         )
     if not agency_unit.is_active_on(local_date(now)):
-        raise NotAllowed(
-            _l("đơn vị %(unit)s không hoạt động vào ngày này", unit=agency_unit.name)
-        )
+        raise NotAllowed(_l("đơn vị %(unit)s không hoạt động vào ngày này", unit=agency_unit.name))
     agency = agency_unit.name
     transition(
         case,
