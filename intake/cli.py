@@ -241,6 +241,24 @@ def calendar_remove_command(day) -> None:
     click.echo(f"calendar changed; {moved} open due date(s) moved")
 
 
+@intake_cli.command("recompute-due-dates")
+def recompute_due_dates_command() -> None:
+    """Compute every open due date again with the calendar in force (the `holidays` package
+    and the overrides), an event on each item whose date moved; e.g. after upgrading the
+    package, which the worker also notices by itself at its next round."""
+    from intake.cases.operations import recompute_due_dates
+    from intake.org.calendar import claim_calendar_change, load_working_calendar
+
+    def recompute():
+        now = clock.now()
+        claim_calendar_change(now)  # what the dates are now computed with
+        return recompute_due_dates(
+            now=now, calendar=load_working_calendar(), actor="system", source="manual"
+        )
+
+    click.echo(f"{_run(recompute)} open due date(s) moved")
+
+
 def _run(operation):
     """The CLI's door to the request lifecycle: commit once, or say why not and exit 1."""
     outcome = perform(operation)

@@ -73,7 +73,7 @@ def test_demo_items_cover_every_state_with_verified_histories(app):
     assert all(c.events[0].kind == "submit" for c in cases)
     assert list(verify_event_chains()) == []
     assert run(app, "audit-verify").exit_code == 0
-    assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 48
+    assert db.session.scalar(sa.select(sa.func.count(Unit.id))) == 76
 
 
 def test_demo_with_items_adds_generated_items_once_with_if_empty(app):

@@ -22,6 +22,7 @@ from intake.accounts.models import Role, User
 from intake.accounts.security_models import AccountEventKind, record
 from intake.accounts.sessions import end_sessions
 from intake.cases.operations import recompute_due_dates
+from intake.core.calendar import local_date
 from intake.core.deadlines import TRANSFER_OUT_MAX_WORKING_DAYS, Priority, Step
 from intake.core.errors import InvalidInput  # noqa: F401 — raised as ops.InvalidInput
 from intake.core.text import fold, nfc
@@ -35,6 +36,7 @@ from intake.org.models import (
     RoutingRule,
     Unit,
     UnitKind,
+    needs_notification_email,
 )
 
 MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
@@ -46,6 +48,14 @@ ReminderSchedule = tuple[int | None, int | None, int | None]
 MAX_EXTENSIONS = 10
 MAX_EXTENSION_WORKING_DAYS = 60  # what a handler's extension request form accepts
 CALENDAR_YEARS = range(2000, 2101)
+
+MISSING_UNIT_EMAIL = _l(
+    "Đơn vị chủ trì hoặc phối hợp xử lý phải có địa chỉ thư điện tử nhận thông báo "
+    "(chỉ cơ quan ngoài tỉnh và đơn vị đã kết thúc hoạt động mới được để trống)."
+)
+UNIT_WITHOUT_EMAIL_ADMIN = _l(
+    "Đơn vị này chưa có địa chỉ thư điện tử nhận thông báo; hãy bổ sung ở trang đơn vị trước."
+)
 
 
 # --- users ------------------------------------------------------------------------------------
@@ -183,6 +193,9 @@ def save_unit(
             )
     if valid_from and valid_to and valid_to < valid_from:
         raise InvalidInput("valid_to", _l("Ngày kết thúc phải từ ngày bắt đầu hiệu lực trở đi."))
+    email = nfc(email).lower() or None
+    if email is None and needs_notification_email(kind, valid_to, local_date(clock.now())):
+        raise InvalidInput("email", MISSING_UNIT_EMAIL)
     if unit is None:
         unit = Unit(code=code)
         db.session.add(unit)
@@ -191,7 +204,7 @@ def save_unit(
     unit.name_en = nfc(name_en)
     unit.kind = kind
     unit.parent = parent
-    unit.email = nfc(email).lower() or None
+    unit.email = email
     unit.receives_intake = receives_intake
     unit.valid_from = valid_from
     unit.valid_to = valid_to
@@ -218,6 +231,16 @@ def _unit_in_force(unit_id: int | None, today: date, *, field: str) -> Unit:
         raise InvalidInput(field, _l("Vui lòng chọn đơn vị."))
     if not unit.is_active_on(today):
         raise InvalidInput(field, _l("Đơn vị này không còn (hoặc chưa) hoạt động."))
+    return unit
+
+
+def _unit_receiving_work(unit_id: int | None, today: date, *, field: str) -> Unit:
+    """A unit routing may send items to: in force, and with a notification e-mail."""
+    unit = _unit_in_force(unit_id, today, field=field)
+    if not unit.receives_work:
+        raise InvalidInput(field, _l("Cơ quan ngoài tỉnh không thể là đơn vị chủ trì."))
+    if not unit.email:
+        raise InvalidInput(field, UNIT_WITHOUT_EMAIL_ADMIN)
     return unit
 
 
@@ -312,7 +335,7 @@ def save_routing_rule(
             RoutingRule, RoutingRule.procedure_id, procedure_id, rule, "procedure_id",
             _l("Thủ tục này đã có quy tắc phân công; hãy sửa quy tắc đó."),
         )  # fmt: skip
-    unit = _unit_in_force(unit_id, today, field="unit_id")
+    unit = _unit_receiving_work(unit_id, today, field="unit_id")
     if rule is None:
         rule = RoutingRule()
         db.session.add(rule)

@@ -36,6 +36,7 @@ def units():
         "admin/units.html",
         rows=queries.unit_tree(),
         users_per_unit=queries.users_per_unit(),
+        without_email=queries.units_without_email(today()),
         today=today(),
         **labels(),
     )

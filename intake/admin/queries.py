@@ -301,6 +301,15 @@ class Overview:
     calendar_overrides: int
 
 
+def units_without_email(today: date) -> list[Unit]:
+    """Units that can lead or cooperate on items but have no notification e-mail (DOMAIN §8):
+    routing refuses them until the administrator adds one."""
+    units = db.session.scalars(
+        sa.select(Unit).where(sa.or_(Unit.email.is_(None), Unit.email == "")).order_by(Unit.name)
+    )
+    return [u for u in units if u.needs_email(today)]
+
+
 def overview(today: date) -> Overview:
     def count(query) -> int:
         return db.session.scalar(query) or 0

@@ -5,7 +5,9 @@ workers, or a worker that is restarted, never send the same review reminder twic
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -54,3 +56,52 @@ def remind_deferred(now: datetime, calendar: WorkingCalendar) -> int:
         )
         queued += 1
     return queued
+
+
+@dataclass(frozen=True)
+class DeferredItem:
+    """One item kept for study, as a supervisor sees it now (DOMAIN §4)."""
+
+    case: Case
+    since: datetime  # the newest deferral
+    working_days: int  # deferred for, up to today
+    next_review: date  # the day the unit is next reminded to look again
+
+
+@dataclass(frozen=True)
+class DeferredUnit:
+    unit_id: int | None
+    count: int
+    mean_working_days: float
+    longest_working_days: int
+
+
+def deferred_now(
+    now: datetime, calendar: WorkingCalendar, statement: sa.Select | None = None
+) -> list[DeferredItem]:
+    """Every item deferred now, the longest deferred first. ``statement`` is
+    :func:`deferred_since` narrowed by the caller (a unit, a field); figures of "now", not of
+    a period: they change every day."""
+    period = int(current_app.config["DEFERRED_REVIEW_WORKING_DAYS"])
+    today = local_date(now)
+    items = []
+    for case, since in db.session.execute(statement if statement is not None else deferred_since()):
+        start = local_date(since)
+        elapsed = max(0, calendar.working_days_between(start, today))
+        next_review = calendar.add_working_days(start, (elapsed // period + 1) * period)
+        items.append(DeferredItem(case, since, elapsed, next_review))
+    items.sort(key=lambda i: (-i.working_days, i.case.id))
+    return items
+
+
+def deferred_by_unit(items: list[DeferredItem]) -> list[DeferredUnit]:
+    """Per lead unit: how many items are deferred now and for how long on average."""
+    days: dict[int | None, list[int]] = defaultdict(list)
+    for item in items:
+        days[item.case.lead_unit_id].append(item.working_days)
+    rows = [
+        DeferredUnit(unit_id, len(values), sum(values) / len(values), max(values))
+        for unit_id, values in days.items()
+    ]
+    rows.sort(key=lambda r: (-r.count, -r.mean_working_days, r.unit_id or 0))
+    return rows

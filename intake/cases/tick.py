@@ -8,6 +8,7 @@ who sends it: of two workers running at once, only the one whose insert returned
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date, gettext
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
 from intake.accounts.models import Role, User
 from intake.cases import operations as ops
@@ -37,9 +39,14 @@ from intake.core.states import EventKind, State
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage
 from intake.notifications.outbox import queue_email
-from intake.org.calendar import load_working_calendar
+from intake.org.calendar import claim_calendar_change, load_working_calendar
 from intake.org.models import Unit
 from intake.sqltypes import UTCDateTime
+
+log = logging.getLogger("intake.tick")
+
+#: The ``source`` of the due-date changes that follow an upgrade of the `holidays` package.
+HOLIDAYS_PACKAGE = "holidays_package"
 
 #: A reminder lists at most this many items; more go in further messages.
 MAX_LINES = 500
@@ -64,6 +71,8 @@ class TickReport:
     anonymised: int = 0
     checkpoint: bool = False
     deferred_reviews: int = 0
+    calendar_changed: list[int] = field(default_factory=list)  # years the package changed
+    due_dates_moved: int = 0
 
     def summary(self) -> str:
         sent = ", ".join(f"{level} {n}" for level, n in sorted(self.reminders.items())) or "none"
@@ -73,12 +82,22 @@ class TickReport:
             f"backlog snapshot {'taken' if self.snapshot else 'none'}; "
             f"report entries counted {self.rolled_up}; "
             f"deferred items to review {self.deferred_reviews}; anonymised {self.anonymised}; "
-            f"audit checkpoint {'taken' if self.checkpoint else 'none'}"
+            f"audit checkpoint {'taken' if self.checkpoint else 'none'}" + self._calendar_summary()
+        )
+
+    def _calendar_summary(self) -> str:
+        if not self.calendar_changed:
+            return ""
+        years = ", ".join(map(str, self.calendar_changed))
+        return (
+            f"; holiday calendar of the package changed ({years}): "
+            f"{self.due_dates_moved} open due date(s) moved"
         )
 
 
 def run_case_tick(now: datetime, report: TickReport, *, batch_size: int = 2000) -> TickReport:
     """The cases' part of the round (``intake.worker.run_tick`` runs the reports' part first)."""
+    _follow_the_holiday_package(now, report)
     calendar = load_working_calendar()
     book = _AddressBook()
     for level in ReminderLevel:
@@ -89,6 +108,27 @@ def run_case_tick(now: datetime, report: TickReport, *, batch_size: int = 2000) 
     report.deferred_reviews = remind_deferred(now, calendar)
     db.session.commit()
     return report
+
+
+def _follow_the_holiday_package(now: datetime, report: TickReport) -> None:
+    """An upgrade of the `holidays` package added or moved a day of the years in use: every
+    open due date is computed again with the new calendar (DOMAIN §4), each move recorded on
+    its item, before any reminder is worked out from the old dates. One transaction: the
+    fingerprint stored is the one the due dates were computed with."""
+    try:
+        changed = claim_calendar_change(now)
+        if changed:
+            report.calendar_changed = changed
+            report.due_dates_moved = ops.recompute_due_dates(
+                now=now, calendar=load_working_calendar(), actor="system", source=HOLIDAYS_PACKAGE
+            )
+            log.warning(
+                "holiday calendar of the package changed for %s: %d open due date(s) moved",
+                changed, report.due_dates_moved,
+            )  # fmt: skip
+        db.session.commit()
+    except IntegrityError:  # another worker stored the first fingerprints a moment ago
+        db.session.rollback()
 
 
 # --- reminders ------------------------------------------------------------------------------

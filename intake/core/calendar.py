@@ -8,6 +8,7 @@ and a period ends at 24:00 local time of its last working day.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -20,11 +21,30 @@ LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _MAX_SCAN_DAYS = 3660
 
 
+def package_holidays():
+    """The `holidays` package's calendar for Viet Nam: the one place that reads it (tests
+    replace it to play an upgrade of the package that adds or moves a holiday)."""
+    return holidays.country_holidays("VN")
+
+
+def package_fingerprint(year: int) -> str:
+    """A hash of what the package says about ``year``: every day that is not what its weekday
+    suggests (a holiday on a weekday, a swapped working Saturday). An upgrade of the package
+    that adds or moves a day changes it; nothing else does."""
+    calendar = package_holidays()
+    day, odd = date(year, 1, 1), []
+    while day.year == year:
+        if bool(calendar.is_working_day(day)) != (day.weekday() < 5):
+            odd.append(day.isoformat())
+        day += timedelta(days=1)
+    return hashlib.sha256(",".join(odd).encode()).hexdigest()
+
+
 class WorkingCalendar:
     """Answers "is this a working day" and counts working days; immutable once built."""
 
     def __init__(self, overrides: Mapping[date, bool] | None = None):
-        self._holidays = holidays.country_holidays("VN")
+        self._holidays = package_holidays()
         self._overrides = dict(overrides or {})
         self._cache: dict[date, bool] = {}
 

@@ -398,7 +398,7 @@ def _walk_sample_items(cases, calendar) -> None:
     # Transferred to an agency outside the province's competence.
     case, t = tax[0], steps(tax[1])
     ops.transfer_out(case, actor=intake, now=next(t), expected_version=None,
-                     agency=units["cuc-thue"].name,
+                     agency_unit=units["cuc-thue"],
                      letter_number="125/VP-KSTT")  # fmt: skip
 
     # Withdrawn by the citizen.

@@ -116,6 +116,8 @@ class _Generator:
                                self.today + timedelta(days=400))  # fmt: skip
         self.calendar = calendar
         units = db.session.scalars(sa.select(Unit).where(Unit.kind != UnitKind.EXTERNAL)).all()
+        # Only units in force over the whole span: items of a day go to units of that day.
+        units = [u for u in units if u.is_active_on(self.first_day) and u.is_active_on(self.today)]
         self.departments = [u.id for u in units if not u.receives_intake] or [u.id for u in units]
         self.fields = db.session.scalars(sa.select(Field.id)).all() or [None]
         routed = dict(

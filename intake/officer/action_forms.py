@@ -19,6 +19,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     HiddenField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -288,16 +289,28 @@ class RejectForm(TemplateChoice, VersionedActionForm):
 
 
 class TransferForm(VersionedActionForm):
+    """The competent agency is one of the external units of the tree (DOMAIN §8), chosen
+    from a filterable list by full name; an agency missing there is added by the
+    administrator, not typed here."""
+
     verb = "transfer"
-    agency = StringField(
-        _l("Cơ quan có thẩm quyền"), validators=[DataRequired(REQUIRED), length(max=255)]
+    agency_unit_id = RadioField(
+        _l("Cơ quan có thẩm quyền"),
+        validators=[InputRequired(REQUIRED)],
+        widget=ListWidget(prefix_label=False),
     )
     letter_number = StringField(
         _l("Số văn bản chuyển"), validators=[DataRequired(REQUIRED), length(max=60)]
     )
 
+    def set_choices(self, case: Case) -> None:
+        self.agency_unit_id.choices = choices.external_unit_choices(_locale())
+
     def inputs(self) -> dict:
-        return {"agency": self.agency.data, "letter_number": self.letter_number.data}
+        return {
+            "agency_unit": _unit(self.agency_unit_id.data, "agency_unit_id"),
+            "letter_number": self.letter_number.data,
+        }
 
 
 class RequestInfoForm(VersionedActionForm):

@@ -87,6 +87,17 @@ def unit_choices(
 
 
 @_kept
+def external_unit_choices(locale: str) -> list[SelectChoice]:
+    """The agencies outside the province in force today (ministries, the Government
+    Inspectorate, other provinces …): where an item is transferred out, by full name."""
+    today = local_date(clock.now())
+    units = db.session.scalars(
+        sa.select(Unit).where(Unit.kind == UnitKind.EXTERNAL).order_by(Unit.name)
+    ).all()
+    return [SelectChoice(str(u.id), u.display_name(locale)) for u in units if u.is_active_on(today)]
+
+
+@_kept
 def procedure_options() -> list[str]:
     """ "1.001193 — Đăng ký khai sinh": the browser filters them as the citizen types."""
     rows = db.session.execute(

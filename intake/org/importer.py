@@ -16,14 +16,27 @@ from pathlib import Path
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from intake import clock
+from intake.core.calendar import local_date
 from intake.core.text import fold, nfc
 from intake.extensions import db
-from intake.org.models import Field, Procedure, ProcedureLevel, RoutingRule, Unit, UnitKind
+from intake.org.models import (
+    Field,
+    Procedure,
+    ProcedureLevel,
+    RoutingRule,
+    Unit,
+    UnitKind,
+    needs_notification_email,
+)
 
 UNIT_COLUMNS = [
     "code", "name", "name_en", "kind", "parent_code", "email", "receives_intake",
     "valid_from", "valid_to",
 ]  # fmt: skip
+#: Columns a file may leave out (files written before they existed): read as empty, i.e. a
+#: unit in force from ever to ever.
+OPTIONAL_UNIT_COLUMNS = ["valid_from", "valid_to"]
 FIELD_COLUMNS = ["code", "name", "name_en", "lead_unit_code"]
 PROCEDURE_COLUMNS = ["national_code", "name", "field_code", "level", "unit_code"]
 
@@ -50,7 +63,7 @@ def import_org(directory: str | Path) -> ImportReport:
     them to the session (flushed, not committed). Raises ``ImportFailed`` with every problem."""
     directory = Path(directory)
     report = ImportReport()
-    units = _read(directory / "units.csv", UNIT_COLUMNS, report)
+    units = _read(directory / "units.csv", UNIT_COLUMNS, report, optional=OPTIONAL_UNIT_COLUMNS)
     fields = _read(directory / "fields.csv", FIELD_COLUMNS, report)
     procedures = _read(directory / "procedures.csv", PROCEDURE_COLUMNS, report)
     if report.problems:
@@ -79,7 +92,9 @@ def import_org(directory: str | Path) -> ImportReport:
 Row = tuple[str, dict[str, str]]  # ("units.csv:12", {column: value})
 
 
-def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
+def _read(
+    path: Path, columns: list[str], report: ImportReport, optional: list[str] = ()
+) -> list[Row]:
     if not path.exists():
         report.problems.append(f"{path.name}: file not found in {path.parent}")
         return []
@@ -90,7 +105,7 @@ def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
         return []
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in columns if c not in header]
+    missing = [c for c in columns if c not in header and c not in optional]
     if missing:
         report.problems.append(f"{path.name}:1: missing column(s): {', '.join(missing)}")
         return []
@@ -100,7 +115,9 @@ def _read(path: Path, columns: list[str], report: ImportReport) -> list[Row]:
         if None in record:
             report.problems.append(f"{where}: more values than columns")
             continue
-        rows.append((where, {k.strip(): nfc(v) for k, v in record.items()}))
+        values = dict.fromkeys(optional, "")
+        values.update({k.strip(): nfc(v) for k, v in record.items()})
+        rows.append((where, values))
     return rows
 
 
@@ -115,6 +132,7 @@ def _duplicates(rows: list[Row], key: str, report: ImportReport) -> None:
 def _check_units(rows: list[Row], unit_codes: set[str], report: ImportReport) -> None:
     _duplicates(rows, "code", report)
     kinds = {k.value for k in UnitKind}
+    today = local_date(clock.now())
     for where, row in rows:
         _required(where, row, ["code", "name", "kind"], report)
         if row["kind"] and row["kind"] not in kinds:
@@ -130,6 +148,13 @@ def _check_units(rows: list[Row], unit_codes: set[str], report: ImportReport) ->
                 validate_email(row["email"], check_deliverability=False)
             except EmailNotValidError as exc:
                 report.problems.append(f"{where}: email {row['email']!r}: {exc}")
+        elif row["kind"] in kinds and needs_notification_email(
+            UnitKind(row["kind"]), _date(where, row, "valid_to", ImportReport()), today
+        ):
+            report.problems.append(
+                f"{where}: email is empty: a unit that can lead or cooperate on items "
+                f"(kind {row['kind']}) needs a notification e-mail"
+            )
         if row["receives_intake"].lower() not in _YES | _NO:
             report.problems.append(f"{where}: receives_intake must be yes or no")
         start = _date(where, row, "valid_from", report)

@@ -34,6 +34,12 @@ class ProcedureLevel(enum.StrEnum):
     COMMUNE = "commune"
 
 
+def needs_notification_email(kind: UnitKind, valid_to: date | None, today: date) -> bool:
+    """A unit that receives work (not an external agency) and has not ended before ``today``
+    (an ended unit receives none) must have a notification e-mail (DOMAIN §8)."""
+    return kind is not UnitKind.EXTERNAL and (valid_to is None or valid_to >= today)
+
+
 class Unit(db.Model):
     """A unit that receives, handles or is sent items. Units are never deleted, only ended
     (``valid_to``), so that history and reports keep naming them."""
@@ -68,6 +74,16 @@ class Unit(db.Model):
 
     def display_name(self, locale: str) -> str:
         return self.name_en if locale == "en" and self.name_en else self.name
+
+    @property
+    def receives_work(self) -> bool:
+        """Can lead or cooperate on items, and so must have a notification e-mail (DOMAIN §8):
+        every unit of the province's tree. External agencies are sent items only by transfer
+        out, an official letter."""
+        return self.kind is not UnitKind.EXTERNAL
+
+    def needs_email(self, today: date) -> bool:
+        return needs_notification_email(self.kind, self.valid_to, today)
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
@@ -169,3 +185,16 @@ class CalendarOverride(db.Model):
     is_working_day: Mapped[bool]
     reason: Mapped[str] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CalendarFingerprint(db.Model):
+    """What the `holidays` package said about one year when open due dates were last computed
+    (``intake.core.calendar.package_fingerprint``): when the installed package says something
+    else, the worker recomputes the open due dates (DOMAIN §4) and stores the new value."""
+
+    __tablename__ = "calendar_fingerprints"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    package_version: Mapped[str] = mapped_column(sa.String(40), default="")
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 
 from intake import clock
 from intake.accounts.models import Role
+from intake.cases.deferral import deferred_by_unit, deferred_now, deferred_since
 from intake.cases.models import Channel
 from intake.core.calendar import last_local_day, local_date
 from intake.core.text import fold
@@ -26,7 +27,7 @@ from intake.org.calendar import load_working_calendar
 from intake.org.models import Field, Unit
 from intake.reports import charts, exports, printed
 from intake.reports import queries as trends
-from intake.reports.figures import Breakdown, Filters, build_report, ranked
+from intake.reports.figures import CASE_COLUMNS, Breakdown, Filters, build_report, ranked
 from intake.reports.labels import ReportLabels
 from intake.supervision.forms import (
     BREAKDOWN_LABELS,
@@ -39,6 +40,7 @@ from intake.web.params import id_param
 bp = Blueprint("supervision", __name__)
 
 OVERDUE_LIST_LIMIT = 20
+DEFERRED_LIST_LIMIT = 20
 #: Sortable columns of the dashboard's unit table: name → key over (label, figures, rank).
 UNIT_SORTS = {
     "rank": lambda r: (r[2] is None, r[2] or 0),
@@ -135,6 +137,7 @@ def dashboard():
         (case, due_at, calendar.working_days_between(last_local_day(due_at), today))
         for case, due_at in overdue
     ]
+    deferred = deferred_now(now, calendar, filters.apply(deferred_since(), CASE_COLUMNS))
     return render_template(
         "supervision/dashboard.html",
         form=form,
@@ -153,6 +156,10 @@ def dashboard():
         sms_months=sms_sent_per_month(now),
         now=now,
         unit_view=filters.unit_id is not None,
+        deferred_rows=deferred[:DEFERRED_LIST_LIMIT],
+        deferred_total=len(deferred),
+        deferred_units=deferred_by_unit(deferred),
+        review_period=current_app.config["DEFERRED_REVIEW_WORKING_DAYS"],
     )
 
 

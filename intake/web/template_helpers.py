@@ -20,6 +20,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["due_day"] = due_day
+    app.jinja_env.filters["iso_due_day"] = iso_due_day
     app.jinja_env.filters["filesize"] = filesize
     # Numbers in the reader's locale: 1.215 and 68,8 in Vietnamese, 1,215 and 68.8 in English.
     app.jinja_env.filters["format_number"] = format_number
@@ -69,6 +70,14 @@ def local_datetime(value: datetime | None, fmt: str = "HH:mm dd/MM/yyyy") -> str
 def due_day(due_at: datetime | None, fmt: str = "dd/MM/yyyy") -> str:
     """A deadline stored as 24:00 local time, shown as the day it ends."""
     return "" if due_at is None else format_date(last_local_day(due_at), fmt)
+
+
+def iso_due_day(value: str | None) -> str:
+    """A deadline kept as ISO text (in an event's details), shown as the day it ends."""
+    try:
+        return due_day(datetime.fromisoformat(value)) if value else ""
+    except (TypeError, ValueError):
+        return ""
 
 
 def working_days_left(due_at: datetime | None) -> int | None:

@@ -55,6 +55,10 @@ def make_user(email: str, role: Role, unit_code: str, name: str | None = None) -
     return user
 
 
+def unit_by_code(code: str) -> Unit:
+    return db.session.scalar(sa.select(Unit).where(Unit.code == code))
+
+
 def make_staff() -> Staff:
     staff = Staff(
         intake=make_user("tiepnhan@test.vn", Role.INTAKE_OFFICER, "vp-ubnd", "Trần Thu Hà"),
@@ -108,7 +112,8 @@ def advance(case: Case, target: State, staff: Staff, now: datetime) -> Case:
         return case
     if target is State.TRANSFERRED_OUT:
         ops.transfer_out(case, actor=staff.intake, now=next(t), expected_version=None,
-                         agency="Bộ Tài chính", letter_number="123/VP-KSTT")  # fmt: skip
+                         agency_unit=unit_by_code("bo-tc"),
+                         letter_number="123/VP-KSTT")  # fmt: skip
         return case
     if target is State.WITHDRAWN:
         ops.withdraw_case(case, now=next(t), reason="Đã được giải quyết.")

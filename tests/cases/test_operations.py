@@ -15,7 +15,7 @@ from intake.core.states import InvalidTransition, State
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage
 from intake.org.models import Unit
-from tests.cases.factories import CALENDAR, advance, make_staff, submit
+from tests.cases.factories import CALENDAR, advance, make_staff, submit, unit_by_code
 
 REACHABLE = [
     State.RECEIVED, State.NEEDS_INFO, State.ASSIGNED, State.IN_PROGRESS, State.DEFERRED,
@@ -44,8 +44,8 @@ def verbs(staff, now):
             c, actor=staff.intake, now=t, expected_version=None,
             reason=RejectReason.NOT_VIETNAMESE, message="x"),
         "transfer_out": lambda c: ops.transfer_out(
-            c, actor=staff.intake, now=t, expected_version=None, agency="Bộ Y tế",
-            letter_number="1/CV"),
+            c, actor=staff.intake, now=t, expected_version=None,
+            agency_unit=unit_by_code("bo-tc"), letter_number="1/CV"),
         "request_info": lambda c: ops.request_info(
             c, actor=staff.intake, now=t, expected_version=None, message="Cần thêm."),
         "accept": lambda c: ops.accept_case(

@@ -32,7 +32,7 @@ def test_a_refusal_has_every_part_of_the_format(staff, now):
     text = pdf_text(render_notice_pdf(case, "rejected"))
     assert NATIONAL_TITLE in text and MOTTO in text
     # The superior agency, then the issuing unit without repeating it.
-    assert "ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG VĂN PHÒNG" in text
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ VĂN PHÒNG" in text  # since 1/7/2025
     assert "Số: 01/TB-VPUBND" in text
     assert "Sóc Trăng, ngày 10 tháng 3 năm 2026" in text
     assert "THÔNG BÁO Về việc không tiếp nhận phản ánh, kiến nghị" in text
@@ -101,12 +101,12 @@ def test_transfer(staff, now):
 def test_answer_is_issued_by_the_lead_unit_and_signed_by_its_head(staff, now):
     case = advance(submit(now), State.ANSWERED, staff, now)
     text = pdf_text(render_notice_pdf(case, "answered"))
-    assert "ỦY BAN NHÂN DÂN TỈNH SÓC TRĂNG SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" in text
+    assert "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" in text
     assert "Số: 01/CV-STNMT" in text
     assert "V/v trả lời phản ánh, kiến nghị" in text
     assert "Kính gửi ông An, Sở đã chỉ đạo giải quyết hồ sơ của ông." in text
     assert "THỦ TRƯỞNG ĐƠN VỊ" in text and "Nguyễn Hoàng Minh" in text
-    assert "Văn phòng Ủy ban nhân dân tỉnh Sóc Trăng (để theo dõi);" in text
+    assert "Văn phòng Ủy ban nhân dân thành phố Cần Thơ (để theo dõi);" in text
 
 
 def test_reopening(staff, now):

@@ -20,7 +20,7 @@ def test_a_refused_action_on_the_case_page_says_error_in_the_title(org, app, now
     intake = app.test_client()
     login(intake, staff.intake)
     assert not _title(intake.get(f"/officer/cases/{case.id}")).startswith("Lỗi:")
-    refused = act(intake, case.id, "transfer", agency="Bộ Tài chính", letter_number="")
+    refused = act(intake, case.id, "transfer", agency_unit_id="", letter_number="")
     assert refused.status_code == 422
     assert _title(refused).startswith("Lỗi: ")
 

@@ -9,7 +9,7 @@ from intake.cases.models import Attachment, Case
 from intake.core.states import State
 from intake.extensions import db
 from intake.notifications.models import OutboxMessage
-from tests.cases.factories import advance, make_staff, submit
+from tests.cases.factories import advance, make_staff, submit, unit_by_code
 from tests.conftest import hidden_inputs, valid_submission
 from tests.core.test_filetypes import PDF
 from tests.officer.helpers import act, form_fields, login
@@ -122,11 +122,14 @@ def test_transfer_and_duplicate(org, app, now):
     db.session.expire_all()
     copy = db.session.get(Case, copy.id)
     assert copy.state is State.REJECTED and copy.duplicate_of_id == original.id
-    missing = act(intake, other.id, "transfer", agency="Bộ Tài chính", letter_number="")
+    ministry = unit_by_code("bo-tc")
+    missing = act(intake, other.id, "transfer", agency_unit_id=ministry.id, letter_number="")
     assert missing.status_code == 422
-    act(intake, other.id, "transfer", agency="Bộ Tài chính", letter_number="12/VP-KSTT")
+    act(intake, other.id, "transfer", agency_unit_id=ministry.id, letter_number="12/VP-KSTT")
     db.session.expire_all()
-    assert db.session.get(Case, other.id).state is State.TRANSFERRED_OUT
+    other = db.session.get(Case, other.id)
+    assert other.state is State.TRANSFERRED_OUT
+    assert other.events[-1].details["agency_unit_id"] == ministry.id
 
 
 def test_two_officers_on_the_same_page(org, app, now):

@@ -96,4 +96,4 @@ def test_cli_reports_problems_and_exits_non_zero(app, csv_dir):
     assert "fields.csv:2: code is empty" in result.output
     assert "nothing imported" in result.output
     result = app.test_cli_runner().invoke(args=["intake", "import-org", str(DEMO_DATA)])
-    assert result.exit_code == 0 and "imported 48 units" in result.output
+    assert result.exit_code == 0 and "imported 76 units" in result.output

@@ -18,7 +18,7 @@ from intake.core.reasons import RejectReason, ReturnReason
 from intake.extensions import db
 from intake.org.models import Field, Unit
 from intake.reports.recording import take_backlog_snapshot
-from tests.cases.factories import CALENDAR, Staff, submit
+from tests.cases.factories import CALENDAR, Staff, submit, unit_by_code
 
 
 def at(day: date, minute: int = 0) -> datetime:
@@ -80,7 +80,7 @@ class Story:
 
     def transfer(self, case: Case, day: date) -> None:
         ops.transfer_out(case, actor=self.staff.intake, now=at(day, 5), expected_version=None,
-                         agency="Bộ Tài chính", letter_number="12/VP")  # fmt: skip
+                         agency_unit=unit_by_code("bo-tc"), letter_number="12/VP")  # fmt: skip
 
     def bounce(self, case: Case, day: date, handler) -> None:
         ops.return_to_intake(case, actor=handler, now=at(day, 6), expected_version=None,

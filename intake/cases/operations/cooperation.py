@@ -19,6 +19,7 @@ from intake.cases.models import (
 from intake.cases.operations.engine import (
     calendar_or_loaded,
     notify_unit,
+    require_receiving_unit,
     required_text,
 )
 from intake.core.calendar import WorkingCalendar
@@ -52,6 +53,8 @@ def request_cooperation(
     calendar = calendar_or_loaded(calendar)
     if not nfc(question) or not units:
         raise NotAllowed(_l("cần chọn đơn vị và nêu nội dung đề nghị phối hợp"))
+    for unit in units:
+        require_receiving_unit(unit, now=now)
     for unit in units:
         if unit.id != case.lead_unit_id:
             open_cooperation(case, unit, actor=actor, now=now, question=question, calendar=calendar)

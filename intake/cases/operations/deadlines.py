@@ -97,9 +97,13 @@ def decide_extension(
     )  # fmt: skip
 
 
-def recompute_due_dates(*, now: datetime, calendar: WorkingCalendar, actor: Actor) -> int:
+def recompute_due_dates(
+    *, now: datetime, calendar: WorkingCalendar, actor: Actor, source: str | None = None
+) -> int:
     """After the calendar changed: every open clock's instants again, and an event on each
-    case whose due date moved. Verdicts of ended clocks are history and stay as they were."""
+    case whose due date moved. Verdicts of ended clocks are history and stay as they were.
+    ``source`` says what changed when it was not an override of the administrator's
+    (``holidays_package``: an upgrade of the package; ``manual``: the command run by hand)."""
     moved = 0
     for clock in db.session.scalars(clocks.open_clocks_query().execution_options(yield_per=1000)):
         before = clock.due_at
@@ -109,6 +113,7 @@ def recompute_due_dates(*, now: datetime, calendar: WorkingCalendar, actor: Acto
             record_event(
                 clock.case, EventKind.DUE_DATE_CHANGED, actor=actor, now=now,
                 details={"step": str(clock.step), "due_before": before.isoformat(),
-                         "due_after": clock.due_at.isoformat()},
+                         "due_after": clock.due_at.isoformat(),
+                         **({"source": source} if source else {})},
             )  # fmt: skip
     return moved

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from intake.cases import clocks, notices, signals
@@ -15,7 +16,7 @@ from intake.cases.models import (
     Case,
     CooperationStatus,
 )
-from intake.core.calendar import WorkingCalendar
+from intake.core.calendar import WorkingCalendar, local_date
 from intake.core.deadlines import CLOCK_CHANGES, Step
 from intake.core.errors import NotAllowed, StaleCase
 from intake.core.states import (
@@ -172,13 +173,37 @@ def notify_citizen(case: Case, template: str, *, now: datetime, **context) -> No
     notices.notify_citizen(case, template, now=now, **context)
 
 
-def notify_unit(unit: Unit, case: Case, template: str, *, now: datetime, **context) -> None:
-    if unit.email:
-        queue_email(
-            template,
-            recipient=unit.email,
-            language="vi",
-            now=now,
-            case_id=case.id,
-            context={"case": case, "unit": unit, **context},
+def require_receiving_unit(unit: Unit, *, now: datetime) -> None:
+    """Work goes only to a unit in force that day and told by e-mail (DOMAIN §8): a unit
+    without a notification e-mail is refused, never silently left uninformed."""
+    if not unit.receives_work:
+        raise NotAllowed(
+            _l("%(unit)s là cơ quan ngoài tỉnh: chỉ chuyển được bằng văn bản", unit=unit.name)
         )
+    if not unit.is_active_on(local_date(now)):
+        raise NotAllowed(_l("đơn vị %(unit)s không hoạt động vào ngày này", unit=unit.name))
+    if not unit.email:
+        raise NotAllowed(
+            _l(
+                "đơn vị %(unit)s chưa có địa chỉ thư điện tử nhận thông báo; "
+                "đề nghị quản trị bổ sung trước khi chuyển việc cho đơn vị",
+                unit=unit.name,
+            )
+        )
+
+
+def notify_unit(unit: Unit, case: Case, template: str, *, now: datetime, **context) -> None:
+    if not unit.email:  # routing refuses such a unit: only data changed behind its back
+        current_app.logger.warning(
+            "unit %s has no notification e-mail: %s of case %s not sent", unit.code, template,
+            case.id,
+        )  # fmt: skip
+        return
+    queue_email(
+        template,
+        recipient=unit.email,
+        language="vi",
+        now=now,
+        case_id=case.id,
+        context={"case": case, "unit": unit, **context},
+    )

@@ -26,11 +26,12 @@ from intake.cases.operations.engine import (
     notify_unit,
     published_url,
     require,
+    require_receiving_unit,
     required_text,
     touch,
     transition,
 )
-from intake.core.calendar import WorkingCalendar
+from intake.core.calendar import WorkingCalendar, local_date
 from intake.core.deadlines import Priority, Step
 from intake.core.errors import InvalidInput, NotAllowed
 from intake.core.reasons import RejectReason
@@ -111,6 +112,9 @@ def assign_case(
                 "hãy dùng chức năng chuyển cơ quan có thẩm quyền"
             )
         )
+    require_receiving_unit(lead_unit, now=now)
+    for unit in cooperating_units:
+        require_receiving_unit(unit, now=now)
     calendar = calendar_or_loaded(calendar)  # the cooperation clocks below need one too
     case.lead_unit = lead_unit
     case.handler_id = None
@@ -216,23 +220,37 @@ def transfer_out(
     actor: User,
     now: datetime,
     expected_version: int | None,
-    agency: str,
+    agency_unit: Unit | None,
     letter_number: str,
 ) -> None:
-    """Forward to the competent agency outside the province (Art. 9.1d: within 5 wd)."""
+    """Forward to the competent agency outside the province (Art. 9.1d: within 5 wd), one of
+    the external units of the organisation tree (DOMAIN §8). The event keeps the unit's id and
+    its name as it was, which history and letters show even after the unit is renamed."""
     require(case, Action.TRANSFER_OUT, expected_version)
-    agency, letter_number = nfc(agency), nfc(letter_number)
-    if not agency or not letter_number:
-        raise NotAllowed(_l("cần nêu cơ quan có thẩm quyền và số văn bản chuyển"))
+    letter_number = nfc(letter_number)
+    if agency_unit is None or not letter_number:
+        raise NotAllowed(_l("cần chọn cơ quan có thẩm quyền và nêu số văn bản chuyển"))
+    if agency_unit.kind is not UnitKind.EXTERNAL:
+        raise NotAllowed(
+            _l("%(unit)s thuộc tỉnh: hãy chuyển đơn vị chủ trì xử lý", unit=agency_unit.name)
+        )
+    if not agency_unit.is_active_on(local_date(now)):
+        raise NotAllowed(_l("đơn vị %(unit)s không hoạt động vào ngày này", unit=agency_unit.name))
+    agency = agency_unit.name
     transition(
         case,
         Action.TRANSFER_OUT,
         actor=actor,
         now=now,
         is_public=True,
-        details={"agency": agency, "letter_number": letter_number},
-    )
-    notify_citizen(case, "transferred", now=now, agency=agency, letter_number=letter_number)
+        details={
+            "agency": agency, "agency_unit_id": agency_unit.id, "letter_number": letter_number
+        },
+    )  # fmt: skip
+    notify_citizen(
+        case, "transferred", now=now, agency=agency_unit.display_name(case.language),
+        letter_number=letter_number,
+    )  # fmt: skip
 
 
 def request_info(
