@@ -4,7 +4,7 @@ were last computed, so that the worker recomputes them after an upgrade of the p
 Reviewed by hand.
 
 Revision ID: 0008_domain13
-Revises: 0007_secauth
+Revises: 0008_exchange
 Create Date: 2026-12-01 16:40:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_domain13'
-down_revision = '0007_secauth'
+down_revision = '0008_exchange'
 branch_labels = None
 depends_on = None
 
