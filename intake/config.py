@@ -31,16 +31,17 @@ class Defaults:
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # used in e-mails, written outside any request
 
     # Who runs the service, as shown in the header and e-mails (data, not code: set per province).
-    SITE_AUTHORITY = "Ủy ban nhân dân tỉnh Sóc Trăng"
-    SITE_AUTHORITY_EN = "Soc Trang Provincial People's Committee"
-    SITE_HOTLINE = "0299 3 822 000"
+    # The sample province after the 2025 reform: Sóc Trăng merged into Cần Thơ city (01/07/2025).
+    SITE_AUTHORITY = "Ủy ban nhân dân thành phố Cần Thơ"
+    SITE_AUTHORITY_EN = "Can Tho City People's Committee"
+    SITE_HOTLINE = "0292 3 820 000"
     # The office that signs the periodic reports, and the place name of their date line.
-    REPORT_ISSUER = "Văn phòng Ủy ban nhân dân tỉnh"
-    REPORT_ISSUER_EN = "Office of the Provincial People's Committee"
-    REPORT_PLACE = "Sóc Trăng"
+    REPORT_ISSUER = "Văn phòng Ủy ban nhân dân thành phố"
+    REPORT_ISSUER_EN = "Office of the City People's Committee"
+    REPORT_PLACE = "Cần Thơ"
     # The issuer's code in a report's number, "Số: Q1-2026/BC-VPUBND" (intake/reports/printed.py).
     REPORT_ISSUER_CODE = "VPUBND"
-    SITE_CONTACT_ADDRESS = "Số 01 Châu Văn Tiếp, Phường 2, TP Sóc Trăng"
+    SITE_CONTACT_ADDRESS = "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ"
     # Official letters (intake/letters): the place of their date line (default REPORT_PLACE),
     # unit code → abbreviation in "Số: 05/TB-VPUBND", role → the signer's printed position.
     LETTER_PLACE = None

@@ -34,7 +34,7 @@ def test_a_refusal_has_every_part_of_the_format(staff, now):
     # The superior agency, then the issuing unit without repeating it.
     assert "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ VĂN PHÒNG" in text  # since 1/7/2025
     assert "Số: 01/TB-VPUBND" in text
-    assert "Sóc Trăng, ngày 10 tháng 3 năm 2026" in text
+    assert "Cần Thơ, ngày 10 tháng 3 năm 2026" in text
     assert "THÔNG BÁO Về việc không tiếp nhận phản ánh, kiến nghị" in text
     assert "Ông/Bà Nguyễn Văn An (địa chỉ: Ấp Phú Hữu, xã An Hiệp, huyện Châu Thành)" in text
     assert "Chậm cấp giấy chứng nhận quyền sử dụng đất" in text
