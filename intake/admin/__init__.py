@@ -8,13 +8,15 @@ to its field with status 422. One module per page family:
 - ``organisation``: units, fields and procedures;
 - ``routing_rules``: which unit an item of a field or procedure is suggested to;
 - ``policies``: the deadline policies;
-- ``calendar``: the working calendar.
+- ``calendar``: the working calendar;
+- ``api_keys``: the client apps' keys.
 
 ``common`` holds the shape every form page shares; ``operations`` and ``queries`` are the verbs
 and the reads, which the ``flask intake`` commands use too.
 """
 
 from intake.admin import (  # noqa: F401
+    api_keys,
     calendar,
     organisation,
     policies,

@@ -24,7 +24,7 @@ class LocalDateTime(fields.AwareDateTime):
 class Text(fields.String):
     """A text as it is stored (``intake.core.text.nfc``: NFC, trimmed, no control characters);
     a text that is not Unicode (a lone surrogate from a JSON escape) is refused, not stored.
-    An empty text loads as None."""
+    An empty text loads as None (refused where the text is required)."""
 
     default_error_messages = {"invalid_text": "Not valid Unicode text."}
 
@@ -34,4 +34,11 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError as exc:
             raise self.make_error("invalid_text") from exc
-        return nfc(text) or None
+        text = nfc(text) or None
+        if text is None and self.required:
+            raise self.make_error("required")
+        return text
+
+    def _validate(self, value):
+        if value is not None:  # an empty text is no text: the length rules are for texts
+            super()._validate(value)

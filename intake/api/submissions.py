@@ -118,7 +118,7 @@ class ItemSubmissionSchema(Schema):
 
     @validates_schema(skip_on_field_errors=False)
     def _art_7(self, data, **kwargs):
-        _, errors = rules.check_submission(data, electronic=True)
+        errors = rules.check_submission(data, electronic=True)[1]
         for name in (*rules.REQUIRED_FIELDS, "declared_truthful"):
             if name not in data:  # missing: said once, by the field itself
                 errors.pop(name, None)

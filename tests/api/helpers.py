@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from tests.api.test_keys_and_problems import bearer, create_key  # noqa: F401
+from tests.api.test_keys_and_problems import bearer, create_key, run  # noqa: F401
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
