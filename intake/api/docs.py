@@ -82,9 +82,18 @@ def _operation(method: str, path: str, item: dict, operation: dict, document: di
                     next(iter(r.get("content", {}).values()), {}).get("schema", {})
                 ),
             }
-            for status, r in sorted(operation.get("responses", {}).items())
+            for status, r in sorted(_responses(operation, document).items())
         ],
         "curl": _curl(method, path, parameters, body, schemes, security),
+    }
+
+
+def _responses(operation: dict, document: dict) -> dict:
+    """The operation's responses, the shared ones (``$ref``) looked up."""
+    shared = document.get("components", {}).get("responses", {})
+    return {
+        status: shared.get(r["$ref"].rsplit("/", 1)[-1], {}) if "$ref" in r else r
+        for status, r in operation.get("responses", {}).items()
     }
 
 
@@ -93,7 +102,7 @@ def _curl(method, path, parameters, body, schemes, security) -> str:
     if schemes and {} not in security:
         lines.append('-H "Authorization: Bearer $KEY"')
     for p in parameters:
-        if p["in"] == "header" and p.get("required"):
+        if p["in"] == "header":
             lines.append(f'-H "{p["name"]}: …"')
     if "application/json" in body:
         lines.append("-H 'Content-Type: application/json' -d @body.json")

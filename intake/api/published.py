@@ -127,7 +127,11 @@ def list_published(filters: dict, pagination_parameters):
 @blp.alt_response(404, **PROBLEM)
 @blp.alt_response(429, **PROBLEM)
 def show_published(code: str):
-    """Một kết quả đã công khai. One published answer."""
+    """Một kết quả đã công khai. One published answer.
+
+    Như trang /published/<mã>: chỉ tiêu đề, nội dung và câu trả lời đã xoá thông tin cá nhân.
+    As /published/<code>: the redacted title, content and answer only. 404 when the code has
+    no published answer."""
     code = normalise_reference_code(code)[:40]
     case = db.session.scalar(
         sa.select(Case).where(Case.reference_code == code, Case.published_at.is_not(None))

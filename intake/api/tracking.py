@@ -265,7 +265,11 @@ def provide_information(code: str):
 @blp.response(200, TrackedItemSchema)
 @_errors
 def rate(values: dict, code: str):
-    """Đánh giá kết quả trả lời (1–5). Rate the answer, once (4–5 closes the item)."""
+    """Đánh giá kết quả trả lời (1–5). Rate the answer.
+
+    Một lần, sau khi có kết quả trả lời (``rate`` trong available_actions); 4–5 kết thúc hồ
+    sơ. Once, after the answer (``rate`` in available_actions); a 4 or 5 closes the item,
+    409 when it was rated already."""
     return act("rate", code, {"score": values["score"], "comment": values["comment"]})
 
 
@@ -275,7 +279,10 @@ def rate(values: dict, code: str):
 @blp.response(200, TrackedItemSchema)
 @_errors
 def withdraw(values: dict, code: str):
-    """Rút phản ánh, kiến nghị. Withdraw the item (before it is answered)."""
+    """Rút phản ánh, kiến nghị. Withdraw the item.
+
+    Trước khi có kết quả trả lời (``withdraw`` trong available_actions). Before it is
+    answered (``withdraw`` in available_actions); 409 afterwards."""
     return act("withdraw", code, {"reason": values["reason"]})
 
 
@@ -285,5 +292,8 @@ def withdraw(values: dict, code: str):
 @blp.response(200, TrackedItemSchema)
 @_errors
 def reconsider(values: dict, code: str):
-    """Đề nghị xem xét lại. Ask, once, for the answer to be reconsidered."""
+    """Đề nghị xem xét lại. Ask for the answer to be reconsidered.
+
+    Một lần, trong thời hạn sau khi có kết quả trả lời, nêu nội dung chưa thỏa đáng. Once,
+    within the window after the answer (``reconsider`` in available_actions), with the reason."""
     return act("reconsider", code, {"reason": values["reason"]})
