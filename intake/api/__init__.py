@@ -84,6 +84,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
     app.config.setdefault("API_SPEC_OPTIONS", problems.SPEC_OPTIONS | auth.SPEC_OPTIONS)
     api = IntakeApi(app)
+    problems.install_spec_plugins(api.spec)
     for blueprint in (reference.blp, whoami.blp, submissions.blp, tracking.blp,
                       published.blp, statistics.blp):  # fmt: skip
         csrf.exempt(blueprint)

@@ -70,7 +70,11 @@ def _operation(method: str, path: str, item: dict, operation: dict, document: di
             for p in parameters
         ],
         "bodies": [
-            {"media_type": media, "schema": _ref_name(c.get("schema", {}))}
+            {
+                "media_type": media,
+                "schema": _ref_name(c.get("schema", {})),
+                "example": _json(c["example"]) if "example" in c else "",
+            }
             for media, c in body.items()
         ],
         "responses": [
@@ -157,8 +161,12 @@ def _schema(name: str, schema: dict, document: dict) -> dict:
             }
             for key, prop in schema.get("properties", {}).items()
         ],
-        "example": json.dumps(example, ensure_ascii=False, indent=2) if example else "",
+        "example": _json(example) if example else "",
     }
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2)
 
 
 def _limits(prop: dict) -> str:

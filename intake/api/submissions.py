@@ -168,6 +168,26 @@ class ItemReceiptSchema(Schema):
     url = fields.String(required=True, metadata={"description": "Where to follow the item."})
 
 
+EXAMPLE = {
+    "submitter_type": "individual",
+    "full_name": "Nguyễn Văn An",
+    "address": "12 Lê Lợi, phường 1, TP. Sóc Trăng",
+    "phone": "0912 345 678",
+    "email": "an@example.vn",
+    "kind": "phan_anh",
+    "title": "Đèn đường hỏng trên đường Lê Lợi",
+    "content": "Đèn đường trước nhà số 12 Lê Lợi đã hỏng hai tuần, buổi tối rất tối.",
+    "consent_to_publish": True,
+    "declared_truthful": True,
+    "attachments": [
+        {
+            "filename": "hien-trang.pdf",
+            "content_type": "application/pdf",
+            "data": "JVBERi0xLjQKJeLjz9MKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0YK",
+        }
+    ],
+}
+
 IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
@@ -183,7 +203,9 @@ IDEMPOTENCY_PARAMETER = {
 @blp.doc(
     security=[{"clientKey": []}],
     parameters=[IDEMPOTENCY_PARAMETER],
-    requestBody=bodies.request_body(ItemSubmissionSchema, ItemSubmissionFormSchema),
+    requestBody=bodies.request_body(
+        ItemSubmissionSchema, ItemSubmissionFormSchema, example=EXAMPLE
+    ),
 )
 @blp.response(201, ItemReceiptSchema, headers={"Location": {"schema": {"type": "string"}}})
 @blp.alt_response(200, schema=ItemReceiptSchema, description="The same Idempotency-Key again.")

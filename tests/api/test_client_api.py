@@ -3,7 +3,6 @@ officer sees and works on, counted like any other, followed with its code and ac
 
 from __future__ import annotations
 
-import base64
 import io
 
 import sqlalchemy as sa
@@ -232,5 +231,11 @@ def test_withdrawal_and_refusals_of_the_verbs(app, client, org):
     assert stored(code).state is State.WITHDRAWN
 
 
-def test_base64_of_a_file_round_trips(app):
-    assert base64.b64decode(attachment()["data"]) == PDF
+def test_the_documents_example_is_an_item_the_api_accepts(app, client, org):
+    document = client.get("/api/v1/openapi.json").json
+    body = document["paths"]["/api/v1/items"]["post"]["requestBody"]["content"]
+    example = body["application/json"]["example"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    answer = submit(client, create_key(app), example)
+    assert answer.status_code == 201, answer.json
+    assert len(stored(answer.json["reference_code"]).attachments) == 1

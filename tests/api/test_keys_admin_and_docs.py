@@ -98,6 +98,7 @@ def test_every_operation_is_described_with_its_errors_as_problem_details(client,
     for path, item_ in document["paths"].items():
         for method, operation in operations(item_):
             assert operation.get("summary") and operation.get("description"), (method, path)
+            assert "429" in operation["responses"], (method, path)  # every call is limited
             for status, response in operation["responses"].items():
                 if "$ref" in response:
                     name = response["$ref"].rsplit("/", 1)[-1]
