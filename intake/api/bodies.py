@@ -70,7 +70,8 @@ def load_body(schema: Schema) -> tuple[dict, list[Upload]]:
     """The body's values, loaded by ``schema`` (without its ``attachments``), and its files;
     422 naming each field that is wrong, 415 for another content type, 400 for broken JSON."""
     if request.mimetype == MULTIPART:
-        data: object = {name: request.form.get(name) for name in request.form}
+        # A text where the files belong is no file: ignored, as the web form ignores it.
+        data: object = {n: request.form.get(n) for n in request.form if n != "attachments"}
         files = [f for f in request.files.getlist("attachments") if f and f.filename]
         raw_files = [Upload(filename=f.filename, data=f.read(_max_bytes() + 1)) for f in files]
     elif request.mimetype == JSON or request.mimetype.endswith("+json"):

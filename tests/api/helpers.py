@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import base64
 
+from intake.api.submissions import EXAMPLE
 from tests.api.test_keys_and_problems import bearer, create_key, run  # noqa: F401
 
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def item(**changes) -> dict:
-    body = {
-        "submitter_type": "individual",
-        "full_name": "Nguyễn Văn An",
-        "address": "12 Lê Lợi, phường 1, TP. Cà Mau",
-        "phone": "0912 345 678",
-        "email": "an@example.vn",
-        "kind": "phan_anh",
-        "title": "Đèn đường hỏng trên đường Lê Lợi",
-        "content": "Đèn đường trước nhà số 12 Lê Lợi đã hỏng hai tuần, buổi tối rất tối.",
-        "consent_to_publish": True,
-        "declared_truthful": True,
-    }
+    """The document's example of a submission, without its file, with ``changes``."""
+    body = {k: v for k, v in EXAMPLE.items() if k != "attachments"}
     body.update(changes)
-    return {k: v for k, v in body.items() if v is not ...}
+    return body
 
 
 def attachment(data: bytes = PDF, filename: str = "hien-trang.pdf") -> dict:
