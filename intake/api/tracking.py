@@ -297,3 +297,15 @@ def reconsider(values: dict, code: str):
     Một lần, trong thời hạn sau khi có kết quả trả lời, nêu nội dung chưa thỏa đáng. Once,
     within the window after the answer (``reconsider`` in available_actions), with the reason."""
     return act("reconsider", code, {"reason": values["reason"]})
+
+
+@blp.route("/<code>/sms-stop", methods=["POST"])
+@_doc()
+@blp.response(200, TrackedItemSchema)
+@_errors
+def stop_sms(code: str):
+    """Ngừng nhận SMS. Stop the SMS notices about this item.
+
+    Các thông báo sau gửi qua thư điện tử, hoặc bằng văn bản qua bưu điện. Later notices go
+    by e-mail, or by post without one (``stop_sms`` in available_actions; no body)."""
+    return act("stop_sms", code, {})

@@ -239,3 +239,14 @@ def test_the_documents_example_is_an_item_the_api_accepts(app, client, org):
     answer = submit(client, create_key(app), example)
     assert answer.status_code == 201, answer.json
     assert len(stored(answer.json["reference_code"]).attachments) == 1
+
+
+def test_the_citizen_stops_sms_when_the_item_offers_it(app, client, org):
+    app.config["SMS_ENABLED"] = True
+    receipt = submit(client, create_key(app)).json
+    code, access = receipt["reference_code"], {"X-Access-Key": receipt["access_key"]}
+    assert "stop_sms" in follow(client, code, receipt["access_key"]).json["available_actions"]
+    stopped = client.post(f"/api/v1/items/{code}/sms-stop", headers=access)
+    assert stopped.status_code == 200 and "stop_sms" not in stopped.json["available_actions"]
+    assert stored(code).sms_stopped_at is not None
+    assert client.post(f"/api/v1/items/{code}/sms-stop", headers=access).status_code == 409
