@@ -212,6 +212,7 @@ IDEMPOTENCY_PARAMETER = {
 @blp.alt_response(400, schema=ProblemSchema, content_type="application/problem+json")
 @blp.alt_response(401, schema=ProblemSchema, content_type="application/problem+json")
 @blp.alt_response(403, schema=ProblemSchema, content_type="application/problem+json")
+@blp.alt_response(413, schema=ProblemSchema, content_type="application/problem+json")
 @blp.alt_response(415, schema=ProblemSchema, content_type="application/problem+json")
 @blp.alt_response(422, schema=ProblemSchema, content_type="application/problem+json")
 def submit_item():

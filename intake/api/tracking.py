@@ -132,7 +132,14 @@ def _doc(**extra):
 
 
 def _errors(view):
-    for status in (400, 401, 404, 409, 415, 422, 429):
+    """A verb's errors: broken JSON, a bad key, an unknown item, not now, bad input, limits."""
+    for status in (400, 401, 404, 409, 413, 415, 422, 429):
+        view = blp.alt_response(status, **PROBLEM)(view)
+    return view
+
+
+def _read_errors(view):
+    for status in (401, 404, 429):
         view = blp.alt_response(status, **PROBLEM)(view)
     return view
 
@@ -140,7 +147,7 @@ def _errors(view):
 @blp.route("/<code>", methods=["GET"])
 @_doc()
 @blp.response(200, TrackedItemSchema)
-@_errors
+@_read_errors
 def show_item(code: str):
     """Tình trạng phản ánh, kiến nghị. The item as its tracking page shows it.
 

@@ -250,3 +250,10 @@ def test_the_citizen_stops_sms_when_the_item_offers_it(app, client, org):
     assert stopped.status_code == 200 and "stop_sms" not in stopped.json["available_actions"]
     assert stored(code).sms_stopped_at is not None
     assert client.post(f"/api/v1/items/{code}/sms-stop", headers=access).status_code == 409
+
+
+def test_a_body_over_the_size_limit_is_413_in_problem_details(app, client, org):
+    key = create_key(app)
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    big = submit(client, key, item(attachments=[attachment(data=PDF + b"0" * 4000)]))
+    assert big.status_code == 413 and big.mimetype == "application/problem+json"
