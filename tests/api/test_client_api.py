@@ -62,7 +62,7 @@ def test_submit_follow_add_information_and_rate_one_item_the_officers_see(app, c
     officer = app.test_client()
     login(officer, staff.intake)
     page = officer.get(f"/officer/cases/{case.id}").get_data(as_text=True)
-    assert code in page and "Ứng dụng kết nối" in page
+    assert code in page and "Ứng dụng kết nối · Hue-S" in page
 
     advance(stored(code), State.NEEDS_INFO, staff, clock.now())
     db.session.commit()
