@@ -156,6 +156,9 @@ def _register_blueprints(app: Flask) -> None:
     from intake import api
 
     api.register(app)
+    from intake import open311
+
+    open311.register(app)
 
 
 def _register_error_handlers(app: Flask) -> None:

@@ -20,6 +20,7 @@ from intake.admin import operations as ops
 from intake.api_keys import operations as api_keys
 from intake.api_keys.models import ApiKey, KeyKind
 from intake.core.calendar import local_date
+from intake.exchange.cli import national_export_command, national_import_command
 from intake.extensions import db
 from intake.notifications.sender import deliver_due
 from intake.org.importer import ImportFailed, import_org
@@ -27,6 +28,8 @@ from intake.org.models import Unit
 from intake.web.lifecycle import perform
 
 intake_cli = AppGroup("intake", help="Tiếp nhận PAKN: administration and background work.")
+intake_cli.add_command(national_import_command)
+intake_cli.add_command(national_export_command)
 
 
 @intake_cli.command("import-org")

@@ -15,6 +15,7 @@ from intake.cases.models import (
 )
 from intake.cases.search import SCOPES as _SEARCH_INDEX  # noqa: F401  (its DDL events)
 from intake.cases.sources import SubmissionSource
+from intake.exchange.models import ExchangeRun
 from intake.letters.models import IssuedLetter
 from intake.monitoring.models import WorkerHeartbeat
 from intake.notifications.models import OutboxMessage
@@ -42,6 +43,7 @@ __all__ = [
     "AuditEntry",
     "CaseAnchor",
     "EventErasure",
+    "ExchangeRun",
     "Attachment",
     "BacklogSnapshot",
     "CalendarOverride",

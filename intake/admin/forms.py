@@ -5,9 +5,11 @@ never a server error. Checks that need the database live in the operations."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     EmailField,
     PasswordField,
     RadioField,
@@ -407,3 +409,22 @@ class CalendarOverrideForm(BaseForm):
 
 class DeleteForm(BaseForm):
     """Nothing to fill in: the CSRF token is the whole form."""
+
+
+class NationalImportForm(BaseForm):
+    """A batch of the national system to import (JSON or XLSX)."""
+
+    batch = FileField(
+        _l("Tệp lô hồ sơ (JSON hoặc XLSX)"),
+        validators=[FileRequired(_l("Vui lòng chọn tệp lô hồ sơ."))],
+    )
+
+
+class NationalExportForm(BaseForm):
+    """The time after which events are exported, in the province's time."""
+
+    since = DateTimeLocalField(
+        _l("Các thay đổi từ thời điểm"),
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+        validators=[InputRequired(_l("Vui lòng nhập ngày giờ."))],
+    )

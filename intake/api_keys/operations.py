@@ -100,3 +100,17 @@ def find_key(reference: str) -> ApiKey | None:
     if reference.isdigit() and len(reference) < 10:
         return db.session.get(ApiKey, int(reference))
     return db.session.scalar(sa.select(ApiKey).where(ApiKey.prefix == reference))
+
+
+def limit_of(key: ApiKey | None, *, anonymous: str) -> str:
+    """The rate limit of a call: its key's own, or the doors' limit for calls without a key."""
+    return key.rate_limit if key is not None else anonymous
+
+
+def bucket_of(key: ApiKey | None, *, anonymous: str) -> str:
+    """What a call's rate limit is counted against: its key, or else the client's address."""
+    if key is not None:
+        return f"api-key:{key.id}"
+    from intake.web.throttle import client_address
+
+    return f"{anonymous}:{client_address()}"

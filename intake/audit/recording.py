@@ -43,6 +43,7 @@ def audited(model: type, target_type: str, label: Callable[[Any], str]) -> None:
 def register_models() -> None:
     from intake.accounts.models import User
     from intake.api_keys.models import ApiKey
+    from intake.exchange.models import ExchangeRun
     from intake.org.models import (
         CalendarOverride,
         DeadlinePolicy,
@@ -62,6 +63,7 @@ def register_models() -> None:
     audited(CalendarOverride, "calendar_day", lambda c: c.day.isoformat())
     audited(ResponseTemplate, "response_template", lambda t: t.title)
     audited(ApiKey, "api_key", lambda k: f"{k.name} ({k.prefix}…)")
+    audited(ExchangeRun, "exchange_run", lambda r: f"{r.kind} {r.file_name}".strip()[:300])
 
 
 def install(session_target) -> None:

@@ -163,6 +163,14 @@ class SubmissionForm(BaseForm):
         """Read and check each file; problems become errors on the attachments field."""
         return read_uploads(self.attachments)
 
+    @property
+    def chosen_field_id(self) -> int | None:
+        return id_param(self.field_id.data)
+
+    @property
+    def chosen_unit_id(self) -> int | None:
+        return id_param(self.concerned_unit_id.data)
+
     def to_submission(self, uploads, procedure_id, language) -> CaseSubmission:
         return CaseSubmission(
             submitter_type=SubmitterType(self.submitter_type.data),
@@ -178,9 +186,9 @@ class SubmissionForm(BaseForm):
             title=self.title.data,
             content=self.content.data,
             proposed_solution=self.proposed_solution.data,
-            field_id=id_param(self.field_id.data),
+            field_id=self.chosen_field_id,
             procedure_id=procedure_id,
-            concerned_unit_id=id_param(self.concerned_unit_id.data),
+            concerned_unit_id=self.chosen_unit_id,
             consent_to_publish=self.consent_to_publish.data,
             declared_truthful=self.declared_truthful.data,
             language=language,
