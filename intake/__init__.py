@@ -118,6 +118,9 @@ def _select_locale() -> str:
     if not has_request_context():
         return "vi"  # e-mails rendered by the worker choose their language with force_locale
     languages = ("vi", "en")
+    if request.path.startswith("/api/v1/") and request.path != "/api/v1/docs":
+        # The API keeps no session: a client says its language in Accept-Language.
+        return request.accept_languages.best_match(languages) or "vi"
     chosen = request.args.get("lang")
     if chosen in languages:
         session["lang"] = chosen

@@ -9,6 +9,7 @@ to its field with status 422. One module per page family:
 - ``routing_rules``: which unit an item of a field or procedure is suggested to;
 - ``policies``: the deadline policies;
 - ``calendar``: the working calendar;
+- ``api_keys``: the client apps' keys;
 - ``exchange``: batches from the national system in, status and answers out.
 
 ``common`` holds the shape every form page shares; ``operations`` and ``queries`` are the verbs
@@ -16,6 +17,7 @@ and the reads, which the ``flask intake`` commands use too.
 """
 
 from intake.admin import (  # noqa: F401
+    api_keys,
     calendar,
     exchange,
     organisation,

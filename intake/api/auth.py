@@ -42,6 +42,11 @@ def _presented_key() -> str | None:
     return request.headers.get("X-API-Key") or None
 
 
+def presented_key() -> str | None:
+    """The key the request carries, valid or not (None without one)."""
+    return _presented_key()
+
+
 def current_key() -> ApiKey | None:
     """The active key of this request, or None (no key, or not a valid one)."""
     if "api_key" not in g:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import fields
 
 from intake.core.calendar import LOCAL_TZ
+from intake.core.text import nfc
 
 
 class LocalDateTime(fields.AwareDateTime):
@@ -18,3 +19,26 @@ class LocalDateTime(fields.AwareDateTime):
         if value is None:
             return None
         return super()._serialize(value.astimezone(LOCAL_TZ), attr, obj, **kwargs)
+
+
+class Text(fields.String):
+    """A text as it is stored (``intake.core.text.nfc``: NFC, trimmed, no control characters);
+    a text that is not Unicode (a lone surrogate from a JSON escape) is refused, not stored.
+    An empty text loads as None (refused where the text is required)."""
+
+    default_error_messages = {"invalid_text": "Not valid Unicode text."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise self.make_error("invalid_text") from exc
+        text = nfc(text) or None
+        if text is None and self.required:
+            raise self.make_error("required")
+        return text
+
+    def _validate(self, value):
+        if value is not None:  # an empty text is no text: the length rules are for texts
+            super()._validate(value)

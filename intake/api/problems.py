@@ -7,6 +7,7 @@ for programs); ``detail`` is for people, in the language of ``Accept-Language`` 
 
 from __future__ import annotations
 
+from apispec import BasePlugin
 from flask import Flask, jsonify
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
@@ -119,6 +120,25 @@ def _default_detail(status: int) -> str:
         422: _("Dữ liệu gửi lên chưa hợp lệ."),
         429: _("Quá nhiều yêu cầu. Vui lòng thử lại sau."),
     }.get(status, _("Yêu cầu không thể xử lý."))
+
+
+class RateLimitedOperations(BasePlugin):
+    """Every operation of the API counts against a rate limit (the key's, or the client
+    address's): each documents its 429, so that a client meets no answer the document hides."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            if isinstance(operation, dict):
+                responses = operation.setdefault("responses", {})
+                if 429 not in responses and "429" not in responses:
+                    responses["429"] = "TOO_MANY_REQUESTS"  # flask-smorest's shared response
+
+
+def install_spec_plugins(spec) -> None:
+    """Before any blueprint is registered: the plugins see every operation."""
+    plugin = RateLimitedOperations()
+    plugin.init_spec(spec)
+    spec.plugins = (*spec.plugins, plugin)
 
 
 def register(app: Flask, prefix: str) -> None:

@@ -27,7 +27,10 @@ class FieldSchema(Schema):
 @blp.route("/fields")
 @blp.response(200, FieldSchema(many=True))
 def list_fields():
-    """Lĩnh vực đang áp dụng. The fields in use, to classify an item when submitting."""
+    """Lĩnh vực đang áp dụng. The fields in use, to classify an item when submitting.
+
+    Dùng ``id`` làm ``field_id`` khi gửi phản ánh; tên theo Accept-Language. Give an ``id``
+    as ``field_id`` when submitting; names in the language of Accept-Language. No key needed."""
     locale = str(get_locale())
     rows = db.session.scalars(
         sa.select(Field).where(Field.is_active.is_(True)).order_by(Field.name)

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from intake.api.auth import current_key, missing_key_message
-from intake.api.problems import ProblemError
+from intake.api.problems import ProblemError, ProblemSchema
 
 blp = Blueprint(
     "api_key",
@@ -29,9 +29,13 @@ class KeySchema(Schema):
 
 @blp.route("")
 @blp.response(200, KeySchema)
+@blp.alt_response(401, schema=ProblemSchema, content_type="application/problem+json")
 @blp.doc(security=[{"clientKey": []}, {"officerToken": []}])
 def show_key():
-    """Khoá của yêu cầu này. The key presented with this request (401 without one)."""
+    """Khoá của yêu cầu này. The key presented with this request.
+
+    Để kiểm tra khoá và giới hạn số lần gọi trước khi viết tiếp. To check a key and its rate
+    limit before writing anything else: 401 without a valid key (or a revoked one)."""
     key = current_key()
     if key is None:
         raise ProblemError(401, missing_key_message())

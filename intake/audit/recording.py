@@ -29,7 +29,7 @@ from intake.extensions import db
 _AUDITED: dict[type, tuple[str, Callable[[Any], str]]] = {}
 
 #: Columns whose values never enter the log: it says that they changed, not to what.
-_SECRET_MARKERS = ("password", "secret", "token", "recovery", "hash")
+_SECRET_MARKERS = ("password", "secret", "token", "recovery", "hash", "digest")
 MASK = "•••"
 #: Columns that change in the ordinary course of use, not by an administrative decision.
 _ROUTINE = frozenset({"last_login_at", "created_at", "updated_at"})
@@ -42,6 +42,7 @@ def audited(model: type, target_type: str, label: Callable[[Any], str]) -> None:
 
 def register_models() -> None:
     from intake.accounts.models import User
+    from intake.api_keys.models import ApiKey
     from intake.exchange.models import ExchangeRun
     from intake.org.models import (
         CalendarOverride,
@@ -61,6 +62,7 @@ def register_models() -> None:
     audited(DeadlinePolicy, "deadline_policy", lambda p: f"{p.step} {p.priority}")
     audited(CalendarOverride, "calendar_day", lambda c: c.day.isoformat())
     audited(ResponseTemplate, "response_template", lambda t: t.title)
+    audited(ApiKey, "api_key", lambda k: f"{k.name} ({k.prefix}…)")
     audited(ExchangeRun, "exchange_run", lambda r: f"{r.kind} {r.file_name}".strip()[:300])
 
 

@@ -33,6 +33,7 @@ TARGET_LABELS = {
     "deadline_policy": _l("Thời hạn xử lý"),
     "calendar_day": _l("Lịch làm việc"),
     "response_template": _l("Mẫu trả lời"),
+    "api_key": _l("Khoá API"),
     "exchange_run": _l("Trao đổi với hệ thống PAKN quốc gia"),
 }
 ACTION_LABELS = {

@@ -165,6 +165,8 @@ class Case(db.Model):
     concerned_unit: Mapped[Unit | None] = relationship(foreign_keys=[concerned_unit_id])
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    # The client app that sent the item (channel "app"); named on the officers' case page.
+    client_key = relationship("ApiKey", foreign_keys=[client_key_id], viewonly=True)
     answer_by: Mapped[User | None] = relationship(foreign_keys=[answer_by_id])
     duplicate_of: Mapped[Case | None] = relationship(remote_side=[id])
     cooperation_requests: Mapped[list[CooperationRequest]] = relationship(

@@ -137,14 +137,24 @@ def full_history(case: Case) -> sa.Select:
     return sa.select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
 
 
-def published_cases(q: str = "", field_id: int | None = None, unit_id: int | None = None):
+def published_cases(
+    q: str = "",
+    field_id: int | None = None,
+    unit_id: int | None = None,
+    published_from: date | None = None,
+    published_to: date | None = None,
+):
     """Answered items as /published shows them: the best match first when searched, else
-    newest first."""
+    newest first; optionally those published between two local days (both included)."""
     query = sa.select(Case).where(Case.published_at.is_not(None), Case.state.in_(ANSWERED_STATES))
     if field_id:
         query = query.where(Case.field_id == field_id)
     if unit_id:
         query = query.where(Case.lead_unit_id == unit_id)
+    if published_from:
+        query = query.where(Case.published_at >= start_of_local_day(published_from))
+    if published_to:
+        query = query.where(Case.published_at < end_of_local_day(published_to))
     order = [Case.published_at.desc(), Case.id.desc()]
     return search.ranked(query, q, search.PUBLIC, order_by=order)
 

@@ -51,7 +51,7 @@ from intake.opendata.files import (
 )
 from intake.org.models import Field, Unit
 from intake.public.blueprint import bp
-from intake.public.stats import stats_years, year_figures
+from intake.reports.public import available_years, year_figures
 
 #: Rows read per SELECT (and written per chunk of the response).
 BATCH_ROWS = 1000
@@ -195,7 +195,7 @@ def stats_records(years: list[int], breakdowns: tuple[str, ...]) -> Iterator[lis
     min_sample = current_app.config["REPORT_MIN_SAMPLE"]
     names = Names.load()
     for year in years:
-        figures = year_figures(year, now, min_sample)
+        figures = year_figures(year, now=now, min_sample=min_sample)
         period = figures.period
         as_of = min(period.last_day, now.astimezone(LOCAL_TZ).date())
         common = {
@@ -244,7 +244,7 @@ def stats_records(years: list[int], breakdowns: tuple[str, ...]) -> Iterator[lis
 def open_data_stats(fmt: str):
     try:
         args = _single_args({"year", "breakdown"})
-        years = stats_years(clock.now())
+        years = available_years(clock.now())
         year = args.get("year")
         if year is not None:
             if not (year.isascii() and year.isdigit() and len(year) <= 4 and int(year) in years):

@@ -20,25 +20,26 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Optional, ValidationError
 
+from intake.cases import submission_rules as rules
 from intake.cases.attachments import RejectedUpload, Upload, check_upload
 from intake.cases.labels import KIND_LABELS, SUBMITTER_TYPE_LABELS
 from intake.cases.models import CaseKind, SubmitterType
 from intake.cases.operations import CaseSubmission
-from intake.core.contact import (
-    is_valid_id_number,
-    is_valid_tax_code,
-    missing_contact,
-    normalise_vn_phone,
-)
 from intake.forms import BaseForm, length
 from intake.web.lifecycle import upload_message
 from intake.web.params import id_param
 
-REQUIRED = _l("Vui lòng nhập thông tin này.")
-NEED_PHONE_OR_POST = _l("Vui lòng nhập số điện thoại hoặc cho biết địa chỉ nhận thư.")
-NEED_EMAIL_OR_POST = _l(
-    "Gửi trực tuyến cần thư điện tử hoặc địa chỉ nhận thư (bưu điện): vui lòng nhập một trong hai."
-)
+REQUIRED = rules.REQUIRED
+
+
+def _length(name: str):
+    low, high = rules.LENGTHS[name]
+    return length(min=low, max=high)
+
+
+def _raise(message) -> None:
+    if message is not None:
+        raise ValidationError(message)
 
 
 class SubmissionForm(BaseForm):
@@ -53,30 +54,32 @@ class SubmissionForm(BaseForm):
     )
     # No Optional() on the two fields below: it would stop the chain before the inline check
     # that makes them required for an organisation or a petition.
-    organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), validators=[length(max=255)])
-    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), length(max=20)])
+    organisation_name = StringField(
+        _l("Tên tổ chức, doanh nghiệp"), validators=[_length("organisation_name")]
+    )
+    tax_code = StringField(_l("Mã số thuế"), validators=[Optional(), _length("tax_code")])
     full_name = StringField(
-        _l("Họ và tên"), validators=[DataRequired(REQUIRED), length(min=2, max=255)]
+        _l("Họ và tên"), validators=[DataRequired(REQUIRED), _length("full_name")]
     )
     address = StringField(
-        _l("Địa chỉ liên hệ"), validators=[DataRequired(REQUIRED), length(min=5, max=500)]
+        _l("Địa chỉ liên hệ"), validators=[DataRequired(REQUIRED), _length("address")]
     )
     # Art. 7: a phone or a postal address; electronically also an e-mail or a postal address.
     # Each is optional on its own; ``validate`` checks the rule over the three together.
-    phone = StringField(_l("Số điện thoại"), validators=[Optional(), length(max=25)])
+    phone = StringField(_l("Số điện thoại"), validators=[Optional(), _length("phone")])
     email = EmailField(
         _l("Thư điện tử (email)"),
         validators=[
             Optional(),
-            Email(_l("Địa chỉ thư điện tử không hợp lệ."), check_deliverability=False),
-            length(max=255),
+            Email(rules.BAD_EMAIL, check_deliverability=False),
+            _length("email"),
         ],
     )
     postal_same = BooleanField(_l("Nhận văn bản qua bưu điện tại địa chỉ liên hệ ở trên"))
     postal_address = StringField(
-        _l("Hoặc địa chỉ nhận thư khác"), validators=[Optional(), length(min=5, max=500)]
+        _l("Hoặc địa chỉ nhận thư khác"), validators=[Optional(), _length("postal_address")]
     )
-    id_number = StringField(_l("Số CCCD/CMND"), validators=[Optional(), length(max=20)])
+    id_number = StringField(_l("Số CCCD/CMND"), validators=[Optional(), _length("id_number")])
 
     kind = RadioField(
         _l("Loại"),
@@ -84,12 +87,14 @@ class SubmissionForm(BaseForm):
         default=CaseKind.FEEDBACK.value,
         validators=[InputRequired(REQUIRED)],
     )
-    title = StringField(_l("Tiêu đề"), validators=[DataRequired(REQUIRED), length(min=5, max=300)])
+    title = StringField(_l("Tiêu đề"), validators=[DataRequired(REQUIRED), _length("title")])
     content = TextAreaField(
         _l("Nội dung phản ánh, kiến nghị"),
-        validators=[DataRequired(REQUIRED), length(min=20, max=20000)],
+        validators=[DataRequired(REQUIRED), _length("content")],
     )
-    proposed_solution = TextAreaField(_l("Giải pháp đề xuất"), validators=[length(max=20000)])
+    proposed_solution = TextAreaField(
+        _l("Giải pháp đề xuất"), validators=[_length("proposed_solution")]
+    )
     field_id = SelectField(_l("Lĩnh vực"), coerce=str, validators=[Optional()])
     procedure = StringField(_l("Thủ tục hành chính liên quan"), validators=[Optional()])
     concerned_unit_id = SelectField(
@@ -107,34 +112,30 @@ class SubmissionForm(BaseForm):
             "Tôi cam đoan nội dung phản ánh, kiến nghị là trung thực và chịu trách nhiệm trước "
             "pháp luật về nội dung này."
         ),
-        validators=[DataRequired(_l("Bạn cần xác nhận cam đoan này để gửi."))],
+        validators=[DataRequired(rules.NEED_DECLARATION)],
     )
 
     def validate_organisation_name(self, field):
-        if self.submitter_type.data == SubmitterType.ORGANISATION.value and not field.data:
-            raise ValidationError(_l("Vui lòng nhập tên tổ chức, doanh nghiệp."))
+        _raise(rules.organisation_name_error(self.submitter_type.data, field.data))
 
     def validate_tax_code(self, field):
-        if field.data and not is_valid_tax_code(field.data):
-            raise ValidationError(
-                _l("Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, dấu gạch ngang và 3 chữ số).")
-            )
+        _raise(rules.tax_code_error(field.data))
 
     #: Submitted electronically (the web form): Art. 7 asks for an e-mail or a postal address.
     electronic = True
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        missing = missing_contact(
+        missing = rules.contact_error(
             phone=self.phone.data if not self.phone.errors else "",
             postal_address=self.postal_address_value,
             email=self.email.data,
             electronic=self.is_electronic,
         )
-        if missing == "phone" and not self.phone.errors:
-            self.phone.errors = [*self.phone.errors, NEED_PHONE_OR_POST]
-        elif missing == "email" and not self.email.errors:
-            self.email.errors = [*self.email.errors, NEED_EMAIL_OR_POST]
+        if missing is not None:
+            field = getattr(self, missing[0])
+            if not field.errors:
+                field.errors = [*field.errors, missing[1]]
         return valid and missing is None
 
     @property
@@ -149,22 +150,14 @@ class SubmissionForm(BaseForm):
         return self.address.data if self.postal_same.data and self.address.data else None
 
     def validate_phone(self, field):
-        if not field.data:
-            return
-        normalised = normalise_vn_phone(field.data or "")
-        if normalised is None:
-            raise ValidationError(
-                _l("Số điện thoại không hợp lệ. Ví dụ đúng: 0912 345 678 hoặc 0299 3822 456.")
-            )
-        field.data = normalised
+        field.data, message = rules.phone_value(field.data)
+        _raise(message)
 
     def validate_id_number(self, field):
-        if field.data and not is_valid_id_number(field.data):
-            raise ValidationError(_l("Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số)."))
+        _raise(rules.id_number_error(field.data))
 
     def validate_proposed_solution(self, field):
-        if self.kind.data == CaseKind.PETITION.value and not field.data:
-            raise ValidationError(_l("Kiến nghị cần nêu giải pháp đề xuất."))
+        _raise(rules.proposed_solution_error(self.kind.data, field.data))
 
     def read_uploads(self) -> list[Upload]:
         """Read and check each file; problems become errors on the attachments field."""
