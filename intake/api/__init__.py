@@ -27,7 +27,7 @@ class IntakeApi(Api):
 
 
 def register(app: Flask) -> None:
-    from intake.api import auth, problems, reference, whoami
+    from intake.api import auth, officers, problems, reference, whoami
     from intake.extensions import csrf, limiter
 
     app.config.setdefault("API_TITLE", "PAKN — API tiếp nhận, xử lý phản ánh, kiến nghị")
@@ -38,7 +38,7 @@ def register(app: Flask) -> None:
     app.config.setdefault("API_SPEC_OPTIONS", problems.SPEC_OPTIONS | auth.SPEC_OPTIONS)
     api = IntakeApi(app)
     api.ERROR_SCHEMA = problems.ProblemSchema
-    for blueprint in (reference.blp, whoami.blp):
+    for blueprint in (reference.blp, whoami.blp, officers.blp):
         csrf.exempt(blueprint)
         limiter.limit(auth.rate_limit_value, key_func=auth.rate_limit_key)(blueprint)
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
