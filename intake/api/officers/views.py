@@ -108,10 +108,7 @@ def detail(case: Case, user: User) -> dict:
 
 
 def _event(event) -> dict:
-    if event.actor is not None:
-        actor = event.actor.full_name
-    else:
-        actor = event.actor_label or None
+    actor = event.actor.full_name if event.actor is not None else event.actor_label or None
     return {
         "seq": event.seq,
         "kind": event.kind,
