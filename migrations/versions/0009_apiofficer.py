@@ -12,7 +12,6 @@ Create Date: 2026-12-01 16:50:00.000000
 
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = "0009_apiofficer"
 down_revision = "0008_api_keys"
