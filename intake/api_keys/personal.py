@@ -58,18 +58,24 @@ def create_personal_token(
 ) -> tuple[ApiKey, str]:
     """A new token for ``user`` and its raw value (shown once). The password is asked again:
     see ``intake.api_keys.pages`` for why."""
-    if not may_hold_tokens(user):
-        raise InvalidInput("name", _l("Tài khoản này không dùng được mã truy cập cá nhân."))
     if not password or not user.check_password(password):
         raise InvalidInput("password", _l("Mật khẩu không đúng."))
+    return issue_token(user, name=name, now=now, actor=user)
+
+
+def issue_token(user: User, *, name: str, now: datetime, actor: User | None) -> tuple[ApiKey, str]:
+    """The token itself, once whoever asks is known to be entitled: the officer who typed
+    their password again, or the operator's shell (``api-key create-token``)."""
+    if not may_hold_tokens(user):
+        raise InvalidInput("name", _l("Tài khoản này không dùng được mã truy cập cá nhân."))
     active = sum(1 for key in tokens_of(user) if key.is_active)
     if active >= MAX_ACTIVE_TOKENS:
         raise InvalidInput(
             "name",
             _l("Đã có %(n)d mã đang dùng: thu hồi một mã trước khi tạo mã mới.", n=active),
         )
-    key, raw = create_key(kind=KeyKind.PERSONAL, name=name, now=now, user=user, created_by=user)
-    record(user, AccountEventKind.API_TOKEN_CREATED, actor=user, at=now, detail=_label(key))
+    key, raw = create_key(kind=KeyKind.PERSONAL, name=name, now=now, user=user, created_by=actor)
+    record(user, AccountEventKind.API_TOKEN_CREATED, actor=actor, at=now, detail=_label(key))
     return key, raw
 
 

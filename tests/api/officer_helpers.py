@@ -38,11 +38,17 @@ def _sample(field: fields.Field):
     return "Nội dung thử"
 
 
-def schema_valid_body(verb: str, version: int) -> dict:
+def schema_valid_body(verb: str, version: int, known: dict | None = None) -> dict:
     """The required fields of the verb's body with plausible values: it passes the schema, so
-    what answers is the door's access check and then the form."""
+    what answers is the door's access check and then the form. ``known`` gives real values
+    (a unit's id, a handler's) so that the operation itself runs."""
     schema = BODY_SCHEMAS[verb]()
-    body = {name: _sample(f) for name, f in schema.fields.items() if f.required}
+    known = known or {}
+    body = {
+        name: known.get(name, _sample(f))
+        for name, f in schema.fields.items()
+        if f.required or name in known
+    }
     if "version" in schema.fields:
         body["version"] = version
     return body

@@ -100,11 +100,11 @@ def test_the_form_judges_the_body_with_the_pages_messages(client, org, now):
     db.session.commit()
     intake = bearer(token_for(staff.intake))
     url = f"{API}/cases/{case.reference_code}/actions/triage"
-    bad_unit = client.post(url, json={"version": case.version, "lead_unit_id": 999999},
-                           headers=intake)  # fmt: skip
+    chosen = {"version": case.version, "kind": "phan_anh", "priority": "normal"}
+    bad_unit = client.post(url, json={**chosen, "lead_unit_id": 999999}, headers=intake)
     assert bad_unit.status_code == 422
     assert bad_unit.json["errors"][0]["field"] == "body.lead_unit_id"
-    unknown = client.post(url, json={"version": 1, "lead_unit_id": 1, "colour": "red"},
+    unknown = client.post(url, json={**chosen, "lead_unit_id": 1, "colour": "red"},
                           headers=intake)  # fmt: skip
     assert unknown.status_code == 422 and unknown.json["errors"][0]["field"] == "body.colour"
     empty_note = client.post(

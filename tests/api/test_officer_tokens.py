@@ -159,3 +159,17 @@ def test_the_administrator_sees_revokes_disables_and_resets(app, client, org):
         "unit_id": str(staff.lead.unit_id), "is_enabled": "y"})  # fmt: skip
     assert moved.status_code == 303
     assert not works(client, lead_token)
+
+
+def test_the_operator_can_issue_a_token_from_the_shell(app, client, org):
+    staff = make_staff()
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["intake", "api-key", "create-token", "--email", staff.intake.email,
+                               "--name", "Báo cáo tuần"])  # fmt: skip
+    assert made.exit_code == 0, made.output
+    raw = made.output.strip().splitlines()[-1]
+    assert raw.startswith("pakt_") and works(client, raw)
+    assert kinds(staff.intake) == ["api_token_created"]
+    refused = runner.invoke(args=["intake", "api-key", "create-token", "--email",
+                                  staff.admin.email])  # fmt: skip
+    assert refused.exit_code != 0 and "không dùng được" in refused.output

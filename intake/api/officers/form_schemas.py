@@ -8,7 +8,9 @@ A WTForms field becomes: a string (its longest length), an integer for ``…_id`
 whole numbers (with their range), a list of integers for ``…_ids``, a string among the
 choices for a select with fixed choices, a boolean for a checkbox. File fields and the
 fields that only serve the page (``page_only``: the template picker) are left out; ``version``
-is the case version the officer saw, required.
+is the case version the officer saw, required. A field is required where the form requires it,
+and a select without a blank choice is too (a browser always posts one of its options); a
+field left out otherwise takes the value the page's form shows pre-filled for the case.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.core import UnboundField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 FILE_FIELD_NAMES = ("FileField", "MultipleFileField")
 
@@ -92,6 +94,10 @@ def _marshmallow_field(name: str, unbound: UnboundField) -> fields.Field | None:
         if name.endswith("_id"):
             return fields.Integer(strict=True, **common)
         values = _choices(unbound.kwargs)
+        if values and "" not in values and not any(isinstance(v, Optional) for v in validators):
+            # A select without a blank choice: a browser always posts one of its options.
+            common = {**common, "required": True}
+            common.pop("allow_none", None)
         return fields.String(validate=validate.OneOf(values) if values else None, **common)
     if issubclass(cls, StringField):  # text inputs and text areas
         longest = _max_length(validators)
