@@ -194,3 +194,28 @@ def test_cooperation_is_asked_from_the_case_page_too(app, org, now):
                 question="Đề nghị cho ý kiến.")  # fmt: skip
     assert asked.status_code == 303
     assert db.session.scalar(sa.select(sa.func.count(CooperationRequest.id))) == 1
+
+
+def test_a_verbs_form_tells_the_ids_to_send_and_the_prefilled_values(client, org, now):
+    staff = make_staff()
+    case = advance(submit(now), State.IN_PROGRESS, staff, now)
+    db.session.commit()
+    lead = bearer(token_for(staff.lead))
+    form = client.get(f"{API}/cases/{case.reference_code}/actions/assign_handler", headers=lead)
+    assert form.status_code == 200 and "Set-Cookie" not in form.headers
+    assert form.json["version"] == case.version
+    (handler_field,) = form.json["fields"]
+    assert handler_field["name"] == "handler_id" and handler_field["required"]
+    offered = {c["value"]: c["label"] for c in handler_field["choices"]}
+    assert offered[staff.handler.id] == staff.handler.full_name
+    done = client.post(
+        f"{API}/cases/{case.reference_code}/actions/assign_handler",
+        json={"version": form.json["version"], "handler_id": staff.handler.id},
+        headers=lead,
+    )
+    assert done.status_code == 200 and done.json["case"]["handler"]["id"] == staff.handler.id
+    handler = bearer(token_for(staff.handler))
+    url = f"{API}/cases/{case.reference_code}/actions"
+    assert client.get(f"{url}/assign_handler", headers=handler).status_code == 403
+    assert client.get(f"{url}/accept", headers=handler).status_code == 409  # not in this state
+    assert client.get(f"{url}/rate", headers=handler).status_code == 404  # the citizen's

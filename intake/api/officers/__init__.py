@@ -76,4 +76,4 @@ def documented(*statuses: int):
     return decorate
 
 
-from intake.api.officers import actions, cases, queues  # noqa: E402, F401  (their routes)
+from intake.api.officers import actions, cases, forms, queues  # noqa: E402, F401  (routes)

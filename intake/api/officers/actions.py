@@ -47,7 +47,7 @@ _VERSION = fields.Integer(
 )
 
 
-def _form_of(name: str):
+def form_of(name: str):
     return CooperationReplyForm if name == REPLY else ACTION_FORMS[name]
 
 
@@ -58,7 +58,7 @@ def _names(form_cls) -> set[str]:
 
 
 def body_schema(name: str):
-    form_cls = _form_of(name)
+    form_cls = form_of(name)
     extra = {} if "version" in _names(form_cls) else {"version": _VERSION}
     if name == REPLY:
         extra["request_id"] = fields.Integer(
@@ -97,7 +97,7 @@ def act(name: str, code: str, body: dict):
     case = load_case(code, user)
     verb = VERBS[name]
     check_available(verb, user, case, body.get("version"))
-    form_cls = _form_of(name)
+    form_cls = form_of(name)
     defaults = {} if name == REPLY else form_cls.defaults(case)
     form = form_cls(formdata=formdata(body), meta={"csrf": False}, **defaults)
     if name != REPLY:
