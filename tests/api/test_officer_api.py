@@ -115,6 +115,8 @@ def test_the_form_judges_the_body_with_the_pages_messages(client, org, now):
         {"field": "body.text", "message": "Vui lòng nhập thông tin này."}
     ]
     assert client.get(f"{API}/queues?state=nope", headers=intake).status_code == 422
+    far = client.get(f"{API}/queues/all?received_from=0001-01-01", headers=intake)
+    assert far.status_code == 422 and far.json["errors"][0]["field"] == "query.received_from"
     assert client.get(f"{API}/queues/mine", headers=intake).status_code == 404  # a unit's tab
     db.session.expire_all()
     assert db.session.get(Case, case.id).version == case.version

@@ -5,6 +5,8 @@ supervisors, the unit's for handlers and unit leads. A tab the officer has not: 
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload
@@ -21,6 +23,9 @@ from intake.core.deadlines import Priority
 from intake.core.states import State
 from intake.extensions import db
 from intake.officer.queues import TAB_LABELS
+
+#: Days outside these years are typing errors (the page drops them; the API says so).
+PLAUSIBLE = validate.Range(min=date(2000, 1, 1), max=date(2100, 12, 31))
 
 
 def _values(enum_cls) -> list[str]:
@@ -39,8 +44,10 @@ class QueueFilterSchema(Schema):
     )
     channel = fields.String(validate=validate.OneOf(_values(Channel)))
     priority = fields.String(validate=validate.OneOf(_values(Priority)))
-    received_from = fields.Date(metadata={"description": "Local day, inclusive."})
-    received_to = fields.Date(metadata={"description": "Local day, inclusive."})
+    received_from = fields.Date(
+        validate=PLAUSIBLE, metadata={"description": "Local day, inclusive."}
+    )
+    received_to = fields.Date(validate=PLAUSIBLE, metadata={"description": "Local day, inclusive."})
 
 
 def tabs_of(user: User) -> tuple[str, tuple[str, ...]]:
