@@ -25,7 +25,7 @@ from marshmallow import fields
 from intake import clock
 from intake.accounts.models import User
 from intake.api.officers import blp, documented, me
-from intake.api.officers.form_schemas import formdata, schema_for
+from intake.api.officers.form_schemas import formdata, schema_for, unbound_fields
 from intake.api.officers.schemas import ActionResultSchema
 from intake.api.officers.views import load_case, summary
 from intake.api.outcomes import value_or_problem
@@ -52,8 +52,6 @@ def form_of(name: str):
 
 
 def _names(form_cls) -> set[str]:
-    from intake.api.officers.form_schemas import unbound_fields
-
     return {name for name, _field in unbound_fields(form_cls)}
 
 
