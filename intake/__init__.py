@@ -141,6 +141,8 @@ def _register_blueprints(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     from intake.accounts.views import bp as accounts_bp
     from intake.admin import bp as admin_bp
+    from intake.api_keys import pages as _token_pages  # noqa: F401  (routes on accounts_bp)
+    from intake.api_keys import personal as personal_tokens
     from intake.audit.views import bp as audit_bp
     from intake.officer import bp as officer_bp
     from intake.public import bp as public_bp
@@ -148,6 +150,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
+    personal_tokens.connect()  # what ends an account's sessions ends its API tokens
     app.register_blueprint(officer_bp, url_prefix="/officer")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(supervision_bp, url_prefix="/supervision")

@@ -377,6 +377,24 @@ def api_key_create_command(name: str, rate_limit: str | None) -> None:
     click.echo(raw)
 
 
+@api_key_cli.command("create-token")
+@click.option("--email", required=True, help="The officer's e-mail (their sign-in).")
+@click.option("--name", default="CLI", show_default=True, help="What the token is for.")
+def api_key_create_token_command(email: str, name: str) -> None:
+    """An officer's personal token (pakt_…), recorded in their account's security record;
+    officers make their own on /account/api-tokens. Printed once, alone on the last line."""
+    from intake.accounts.models import User
+    from intake.api_keys.personal import issue_token
+
+    user = db.session.scalar(sa.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"no account {email!r}")
+    key, raw = _run(lambda: issue_token(user, name=name, now=clock.now(), actor=None))
+    click.echo(f"token {key.id} ({key.prefix}…) for {user.email}, limit {key.rate_limit}")
+    click.echo("store it now: it is kept only as a digest and cannot be shown again")
+    click.echo(raw)
+
+
 @api_key_cli.command("list")
 def api_key_list_command() -> None:
     """Every key, active and revoked, with its prefix and limit."""

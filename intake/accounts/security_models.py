@@ -52,6 +52,8 @@ class AccountEventKind(enum.StrEnum):
     TWO_FACTOR_RESET = "two_factor_reset"
     RECOVERY_CODE_USED = "recovery_code_used"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed"
+    API_TOKEN_CREATED = "api_token_created"  # noqa: S105  (event kinds, not tokens)
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
 
 
 class AccountEvent(db.Model):

@@ -19,6 +19,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app, flash, g, session
 from flask_babel import gettext as _
 
@@ -32,6 +33,12 @@ SESSION_KEY = "sid"
 TOUCH_EVERY = timedelta(seconds=60)
 # What survives signing in and out in the cookie session: the visitor's language only.
 _KEPT = ("lang",)
+
+#: Sent by ``end_sessions`` inside the caller's transaction: ``sender`` is the user, keywords
+#: ``reason`` and ``now``. The officers' personal API tokens (``intake.api_keys.personal``)
+#: listen, so that what ends an account's sessions for a security reason ends its tokens too
+#: (the accounts cannot import the keys: the keys name their user).
+sessions_ended = Namespace().signal("sessions-ended")
 
 
 def _hash(token: str) -> str:
@@ -76,6 +83,7 @@ def end_sessions(user: User, *, reason: str, now: datetime | None = None) -> int
         .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
         .values(ended_at=now, end_reason=reason)
     )
+    sessions_ended.send(user, reason=reason, now=now)
     return result.rowcount or 0
 
 

@@ -4,7 +4,7 @@ operation (commit once), flash, redirect (303); a value the operation refuses co
 to its field with status 422. One module per page family:
 
 - ``blueprint``: the blueprint, its gate (administrators only; 404 for everyone else), the index;
-- ``users``: accounts;
+- ``users``: accounts (``user_tokens``: revoking an officer's personal API tokens);
 - ``organisation``: units, fields and procedures;
 - ``routing_rules``: which unit an item of a field or procedure is suggested to;
 - ``policies``: the deadline policies;
@@ -24,6 +24,7 @@ from intake.admin import (  # noqa: F401
     policies,
     response_templates,
     routing_rules,
+    user_tokens,
     users,
 )
 from intake.admin.blueprint import bp

@@ -20,6 +20,7 @@ from intake.admin.common import (
     today,
     unit_choices,
 )
+from intake.api_keys.personal import tokens_of
 from intake.web.params import id_param
 
 
@@ -92,6 +93,7 @@ def user_edit(user_id: int):
         done=lambda u: _("Đã lưu tài khoản %(email)s.", email=u.email),
         target=lambda u: url_for("admin.users"),
         user=user,
+        tokens=tokens_of(user),
     )  # fmt: skip
 
 

@@ -68,6 +68,7 @@ def register(app: Flask) -> None:
     from intake.api import (
         auth,
         docs,
+        officers,
         published,
         reference,
         statistics,
@@ -86,7 +87,7 @@ def register(app: Flask) -> None:
     api = IntakeApi(app)
     problems.install_spec_plugins(api.spec)
     for blueprint in (reference.blp, whoami.blp, submissions.blp, tracking.blp,
-                      published.blp, statistics.blp):  # fmt: skip
+                      published.blp, statistics.blp, officers.blp):  # fmt: skip
         csrf.exempt(blueprint)
         limiter.limit(auth.rate_limit_value, key_func=auth.rate_limit_key)(blueprint)
         api.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))

@@ -1,8 +1,8 @@
-"""Field types shared by the API's schemas."""
+"""Field types and small schemas shared by the API's schemas."""
 
 from __future__ import annotations
 
-from marshmallow import fields
+from marshmallow import Schema, fields
 
 from intake.core.calendar import LOCAL_TZ
 from intake.core.text import nfc
@@ -42,3 +42,10 @@ class Text(fields.String):
     def _validate(self, value):
         if value is not None:  # an empty text is no text: the length rules are for texts
             super()._validate(value)
+
+
+class NamedSchema(Schema):
+    """A unit or a field as the API names it: its id and its name in the requested language."""
+
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, metadata={"description": "In the requested language."})

@@ -14,7 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import joinedload
 
-from intake.api.fields import LocalDateTime, Text
+from intake.api.fields import LocalDateTime, NamedSchema, Text
 from intake.api.problems import ProblemError, ProblemSchema
 from intake.cases import queries
 from intake.cases.models import Case
@@ -52,11 +52,6 @@ class PublishedQuerySchema(Schema):
     published_to = fields.Date(
         data_key="to", load_default=None, validate=DAYS, metadata={"example": "2026-12-31"}
     )
-
-
-class NamedSchema(Schema):
-    id = fields.Integer(required=True)
-    name = fields.String(required=True)
 
 
 class PublishedItemSchema(Schema):

@@ -18,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -78,6 +77,8 @@ class TemplateChoice:
 
     #: The text fields a template's text goes into.
     template_targets: ClassVar[tuple[str, ...]] = ()
+    #: Fields that serve the page only (the API's body leaves them out: ``intake.api.officers``).
+    page_only: ClassVar[tuple[str, ...]] = ("template_id",)
     inserted = False  # shown again after an "insert": the form stays open
 
     def offer_templates(self, templates) -> None:
@@ -451,7 +452,8 @@ class AnswerForm(TemplateChoice, VersionedActionForm):
         _l("Văn bản trả lời người gửi"), validators=[Optional(), length(max=20000)]
     )
     attachment = FileField(_l("Tệp văn bản trả lời (nếu có)"))
-    submit_for_review = HiddenField()
+    # The page's second button (name="submit_for_review" value="1"); a yes/no, so declared one.
+    submit_for_review = BooleanField(_l("Trình duyệt kết quả"))
 
     def set_choices(self, case: Case) -> None:
         self.offer_templates(responses.answer_templates(case.field_id, case.lead_unit_id))

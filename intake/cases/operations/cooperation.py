@@ -47,7 +47,11 @@ def request_cooperation(
     units: list[Unit],
     question: str,
     calendar: WorkingCalendar | None = None,
+    expected_version: int | None = None,
 ) -> None:
+    """Ask other units for their opinion. Like a note it never conflicts with another
+    officer's change, so the version is not checked (the argument keeps the verbs' common
+    signature: the case page passes it to every verb)."""
     if case.state is not State.IN_PROGRESS:
         raise InvalidTransition(case.state, Action.SUBMIT_ANSWER)
     calendar = calendar_or_loaded(calendar)
