@@ -251,7 +251,6 @@ def submit_item():
         client_key_id=key.id,
         uploads=uploads,
     )
-    config = current_app.config
     result = value_or_problem(
         perform(
             lambda: submit_case(
@@ -259,9 +258,6 @@ def submit_item():
                 actor="citizen",
                 now=clock.now(),
                 calendar=None,
-                secret_key=config["SECRET_KEY"],
-                upload_dir=config["UPLOAD_DIR"],
-                max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"],
                 submission_token=token,
             )
         )

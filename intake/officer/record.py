@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -45,9 +45,6 @@ def record_case():
                     actor=me(),
                     now=clock.now(),
                     calendar=None,
-                    secret_key=current_app.config["SECRET_KEY"],
-                    upload_dir=current_app.config["UPLOAD_DIR"],
-                    max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
                 )
             )
             if outcome.ok:

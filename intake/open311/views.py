@@ -94,16 +94,12 @@ def post_request(fmt: str):
         raise Open311Error(400, about("service_code", _("Thiếu service_code.")))
     field = _field_or_404(code)
     submission = read_submission(request.form, field, key_id=key.id, locale=language())
-    config = current_app.config
     outcome = perform(
         lambda: submit_case(
             submission,
             actor="citizen",
             now=clock.now(),
             calendar=None,
-            secret_key=config["SECRET_KEY"],
-            upload_dir=config["UPLOAD_DIR"],
-            max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"],
         )
     )
     if not outcome.ok:

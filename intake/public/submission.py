@@ -87,9 +87,6 @@ def submit():
                     actor="citizen",
                     now=clock.now(),
                     calendar=None,
-                    secret_key=secret_key,
-                    upload_dir=current_app.config["UPLOAD_DIR"],
-                    max_attachment_bytes=current_app.config["MAX_ATTACHMENT_BYTES"],
                     submission_token=token,
                 )
                 sealed = seal_receipt(result.case, result.access_key, now=clock.now(),

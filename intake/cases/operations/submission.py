@@ -22,7 +22,7 @@ from intake.cases.models import (
     SubmitterType,
 )
 from intake.cases.notices import notify_citizen
-from intake.cases.operations.engine import calendar_or_loaded
+from intake.cases.operations.engine import calendar_or_loaded, setting
 from intake.cases.operations.tracking import access_key_digest
 from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.contact import missing_contact
@@ -83,15 +83,22 @@ def submit_case(
     actor: Actor,
     now: datetime,
     calendar: WorkingCalendar | None,
-    secret_key: str,
-    upload_dir: str,
-    max_attachment_bytes: int,
+    secret_key: str | None = None,
+    upload_dir: str | None = None,
+    max_attachment_bytes: int | None = None,
     submission_token: str | None = None,
 ) -> SubmittedCase:
     """Log a new item in the register (vào sổ), start the triage clock and send the receipt.
 
+    The secret key, upload folder and size limit are the deployment's settings unless given (a
+    batch or a test passes its own): every door — the web form, the officers' form, the API,
+    Open311, the national exchange — logs an item the same way without repeating them.
+
     With a ``submission_token`` (the web form's one-time token) the call is idempotent: the
     same token returns the case it created before, with the same access key."""
+    secret_key = secret_key or setting("SECRET_KEY")
+    upload_dir = upload_dir or setting("UPLOAD_DIR")
+    max_attachment_bytes = max_attachment_bytes or setting("MAX_ATTACHMENT_BYTES")
     if submission_token:
         existing = _case_for_token(submission_token)
         if existing is not None:
