@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.extensions import cache
+from intake.extensions import cache, db
 
 ORGANISATION = "organisation"  # units, fields, procedures: names and lists in every form
 PUBLICATIONS = "publications"  # what /published lists
 STATISTICS = "statistics"  # the daily backlog snapshot behind /stats
+#: Items, their events and sources, cooperation, the calendar, unit and field names: what the
+#: officers' queue listings show. Its version is a counter in the database, not in the cache,
+#: so that every process (memory store or not) sees a change the moment it is committed.
+LISTINGS = "listings"
 
 #: How long anything kept lives at most (seconds): with the memory store, the delay before a
 #: change made by another process shows.
@@ -41,4 +47,44 @@ def current(groups: tuple[str, ...]) -> str | None:
 def replace(groups: set[str]) -> None:
     """Everything kept that depends on one of ``groups`` stops matching."""
     for group in groups:
-        cache.set(f"pages-version:{group}", uuid.uuid4().hex, timeout=0)
+        if group == LISTINGS:
+            _bump(group)
+        else:
+            cache.set(f"pages-version:{group}", uuid.uuid4().hex, timeout=0)
+
+
+class DataVersion(db.Model):
+    """A counter per group of data whose version must be the same in every process."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    counter: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+def stored_version(group: str) -> int:
+    """The group's counter (0 before its first change), read in the request's transaction."""
+    value = db.session.execute(
+        sa.select(DataVersion.counter).where(DataVersion.name == group)
+    ).scalar()
+    return value or 0
+
+
+def _bump(group: str) -> None:
+    """After the commit of a change, in a short transaction of its own (as the sessions'
+    bookkeeping): one UPDATE, or the row's first INSERT."""
+    table = DataVersion.__table__
+    with db.engine.begin() as connection:
+        done = connection.execute(
+            sa.update(table).where(table.c.name == group).values(counter=table.c.counter + 1)
+        )
+        if not done.rowcount:
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.insert(table).values(name=group, counter=1))
+            except sa.exc.IntegrityError:  # another process inserted it first
+                connection.execute(
+                    sa.update(table)
+                    .where(table.c.name == group)
+                    .values(counter=table.c.counter + 1)
+                )

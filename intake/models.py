@@ -3,6 +3,7 @@
 from intake.accounts.models import Role, User
 from intake.accounts.security_models import AccountEvent, RecoveryCode, UserSession
 from intake.audit.models import AuditEntry
+from intake.cache_versions import DataVersion
 from intake.cases.anchors import AuditCheckpoint, CaseAnchor, EventErasure
 from intake.cases.models import (
     Attachment,
@@ -48,6 +49,7 @@ __all__ = [
     "CaseEvent",
     "ClockReminder",
     "CooperationRequest",
+    "DataVersion",
     "DeadlinePolicy",
     "Field",
     "IssuedLetter",
