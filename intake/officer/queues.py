@@ -4,7 +4,6 @@ review …) and each unit's (to accept, in progress, mine, cooperation requested
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from datetime import datetime
 
@@ -246,15 +245,25 @@ def _kept_listing(key: str, now) -> dict | None:
         return None
     if stored is None:
         return None
-    kept = json.loads(stored)
-    if kept["until"] is not None and now >= datetime.fromisoformat(kept["until"]):
+    tabs, filters, rows, ids, until = stored.split(_SEPARATOR)
+    if until and now >= datetime.fromisoformat(until):
         return None
-    return kept
+    return {"tabs": tabs, "filters": filters, "rows": rows, "ids": [int(i) for i in ids.split()]}
+
+
+#: Between the parts of a kept listing; a listing that holds one itself is not kept.
+_SEPARATOR = "\x00"
 
 
 def _keep_listing(key: str, listing: dict) -> None:
+    if any(_SEPARATOR in listing[part] for part in ("tabs", "filters", "rows")):
+        return
+    stored = _SEPARATOR.join((
+        listing["tabs"], listing["filters"], listing["rows"],
+        " ".join(map(str, listing["ids"])), listing["until"] or "",
+    ))  # fmt: skip
     try:
-        cache.set(key, json.dumps(listing), timeout=cache_versions.KEEP_SECONDS)
+        cache.set(key, stored, timeout=cache_versions.KEEP_SECONDS)
     except Exception:  # noqa: BLE001
         current_app.logger.warning("cache unavailable", exc_info=True)
 

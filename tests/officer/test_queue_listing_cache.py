@@ -106,3 +106,15 @@ def test_a_search_is_never_kept(org, app, client, now):
     assert URGENT not in client.get("/officer/intake?q=den+duong").get_data(as_text=True)
     behind_the_back(case.id, priority="urgent")
     assert URGENT in client.get("/officer/intake?q=den+duong").get_data(as_text=True)
+
+
+def test_odd_parameters_still_give_the_queue(org, app, client, now):
+    staff = make_staff()
+    case = new_case(now)
+    db.session.commit()
+    login(client, staff.intake)
+    for query in ("received_from=%00", "tab=all&page=%00", "state=x%00y", "q=&tab=review"):
+        for _ in range(2):  # built, then (when kept) served again
+            response = client.get(f"/officer/intake?{query}")
+            assert response.status_code == 200, query
+    assert case.reference_code in client.get("/officer/intake?tab=all&q=").get_data(as_text=True)
