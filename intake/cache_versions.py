@@ -64,9 +64,13 @@ class DataVersion(db.Model):
 
 def stored_version(group: str) -> int:
     """The group's counter (0 before its first change), read in the request's transaction."""
-    value = db.session.execute(
-        sa.select(DataVersion.counter).where(DataVersion.name == group)
-    ).scalar()
+    # Core on the session's connection: a read on every queue request, without the ORM's layers.
+    table = DataVersion.__table__
+    value = (
+        db.session.connection()
+        .execute(sa.select(table.c.counter).where(table.c.name == group))
+        .scalar()
+    )
     return value or 0
 
 

@@ -181,9 +181,10 @@ def _personal(case) -> dict[str, str]:
 
 
 def _personal_of(ids: list[int]) -> dict[int, dict[str, str]]:
-    rows = db.session.execute(
-        sa.select(Case.id, Case.title, Case.organisation_name, Case.full_name).where(
-            Case.id.in_(ids)
+    cases = Case.__table__
+    rows = db.session.connection().execute(
+        sa.select(cases.c.id, cases.c.title, cases.c.organisation_name, cases.c.full_name).where(
+            cases.c.id.in_(ids)
         )
     )
     return {i: {"title": t, "who": o or n} for i, t, o, n in rows}
