@@ -21,7 +21,8 @@ PUBLICATIONS = "publications"  # what /published lists
 STATISTICS = "statistics"  # the daily backlog snapshot behind /stats
 #: Items, their events and sources, cooperation, the calendar, unit and field names: what the
 #: officers' queue listings show. Its version is a counter in the database, not in the cache,
-#: so that every process (memory store or not) sees a change the moment it is committed.
+#: moved on in the transaction that makes the change (just before its commit), so that every
+#: process (memory store or not) sees the new version exactly when it sees the change.
 LISTINGS = "listings"
 
 #: How long anything kept lives at most (seconds): with the memory store, the delay before a
@@ -74,21 +75,24 @@ def stored_version(group: str) -> int:
     return value or 0
 
 
+def bump_in(connection, group: str) -> bool:
+    """Add 1 to the group's counter in ``connection``'s transaction; False when its row does
+    not exist yet (the migration creates it; ``_bump`` creates it otherwise)."""
+    table = DataVersion.__table__
+    done = connection.execute(
+        sa.update(table).where(table.c.name == group).values(counter=table.c.counter + 1)
+    )
+    return bool(done.rowcount)
+
+
 def _bump(group: str) -> None:
-    """After the commit of a change, in a short transaction of its own (as the sessions'
-    bookkeeping): one UPDATE, or the row's first INSERT."""
+    """After the commit of a change, in a short transaction of its own: one UPDATE, or the
+    row's first INSERT."""
     table = DataVersion.__table__
     with db.engine.begin() as connection:
-        done = connection.execute(
-            sa.update(table).where(table.c.name == group).values(counter=table.c.counter + 1)
-        )
-        if not done.rowcount:
+        if not bump_in(connection, group):
             try:
                 with connection.begin_nested():
                     connection.execute(sa.insert(table).values(name=group, counter=1))
             except sa.exc.IntegrityError:  # another process inserted it first
-                connection.execute(
-                    sa.update(table)
-                    .where(table.c.name == group)
-                    .values(counter=table.c.counter + 1)
-                )
+                bump_in(connection, group)

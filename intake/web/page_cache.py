@@ -147,6 +147,7 @@ def install(app: Flask) -> None:
     if not sa.event.contains(db.session, "after_flush", _note_changes):
         sa.event.listen(db.session, "after_flush", _note_changes)
         sa.event.listen(db.session, "do_orm_execute", _note_statement)
+        sa.event.listen(db.session, "before_commit", _bump_listings)
 
 
 def changed_groups(session) -> set[str]:
@@ -209,6 +210,18 @@ def _note_changes(session, flush_context) -> None:
     groups = changed_groups(session)
     if groups:
         _pend(session, groups)
+
+
+def _bump_listings(session) -> None:
+    """Just before the commit, inside its transaction: the listings' counter moves on with the
+    changes (no transaction of its own, no moment when one is seen without the other). When
+    its row is missing, the after-commit hook creates it."""
+    pending = session.info.get(_PENDING)
+    if not pending or LISTINGS not in pending:
+        return
+    session.flush()  # what is still to be written may add to the groups
+    if cache_versions.bump_in(session.connection(), LISTINGS):
+        pending.discard(LISTINGS)
 
 
 def _pend(session, groups: set[str]) -> None:

@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('counter', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_data_versions'))
     )
+    op.execute("INSERT INTO data_versions (name, counter) VALUES ('listings', 0)")
 
 
 def downgrade():
