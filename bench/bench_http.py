@@ -270,6 +270,9 @@ def signed_in_cookie() -> str:
     )  # fmt: skip
     if status not in (302, 303):
         raise SystemExit(f"sign-in failed: HTTP {status}")
+    # The page signing in leads to, as a browser opens it: the cookie it sets carries the
+    # session's CSRF token from then on (without it, each request would mint one).
+    fetch(opener, "/officer/intake")
     return cookie_header(jar)
 
 

@@ -52,7 +52,9 @@ def _init_extensions(app: Flask) -> None:
     from intake.accounts import sessions as _login_sessions  # noqa: F401  (request loader)
     from intake.config import PROJECT_ROOT
     from intake.extensions import babel, cache, csrf, db, limiter, login_manager, mail, migrate
+    from intake.web.cookie_session import KeptSerializerSessionInterface
 
+    app.session_interface = KeptSerializerSessionInterface()
     db.init_app(app)
     _tune_sqlite(app)
     from intake.cases.search import is_index_object

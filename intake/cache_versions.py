@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import uuid
 
+import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Mapped, mapped_column
 
-from intake.extensions import cache
+from intake.extensions import cache, db
 
 ORGANISATION = "organisation"  # units, fields, procedures: names and lists in every form
 PUBLICATIONS = "publications"  # what /published lists
 STATISTICS = "statistics"  # the daily backlog snapshot behind /stats
+#: Items, their events and sources, cooperation, the calendar, unit and field names: what the
+#: officers' queue listings show. Its version is a counter in the database, not in the cache,
+#: moved on in the transaction that makes the change (just before its commit), so that every
+#: process (memory store or not) sees the new version exactly when it sees the change.
+LISTINGS = "listings"
 
 #: How long anything kept lives at most (seconds): with the memory store, the delay before a
 #: change made by another process shows.
@@ -41,4 +48,51 @@ def current(groups: tuple[str, ...]) -> str | None:
 def replace(groups: set[str]) -> None:
     """Everything kept that depends on one of ``groups`` stops matching."""
     for group in groups:
-        cache.set(f"pages-version:{group}", uuid.uuid4().hex, timeout=0)
+        if group == LISTINGS:
+            _bump(group)
+        else:
+            cache.set(f"pages-version:{group}", uuid.uuid4().hex, timeout=0)
+
+
+class DataVersion(db.Model):
+    """A counter per group of data whose version must be the same in every process."""
+
+    __tablename__ = "data_versions"
+
+    name: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    counter: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+def stored_version(group: str) -> int:
+    """The group's counter (0 before its first change), read in the request's transaction."""
+    # Core on the session's connection: a read on every queue request, without the ORM's layers.
+    table = DataVersion.__table__
+    value = (
+        db.session.connection()
+        .execute(sa.select(table.c.counter).where(table.c.name == group))
+        .scalar()
+    )
+    return value or 0
+
+
+def bump_in(connection, group: str) -> bool:
+    """Add 1 to the group's counter in ``connection``'s transaction; False when its row does
+    not exist yet (the migration creates it; ``_bump`` creates it otherwise)."""
+    table = DataVersion.__table__
+    done = connection.execute(
+        sa.update(table).where(table.c.name == group).values(counter=table.c.counter + 1)
+    )
+    return bool(done.rowcount)
+
+
+def _bump(group: str) -> None:
+    """After the commit of a change, in a short transaction of its own: one UPDATE, or the
+    row's first INSERT."""
+    table = DataVersion.__table__
+    with db.engine.begin() as connection:
+        if not bump_in(connection, group):
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.insert(table).values(name=group, counter=1))
+            except sa.exc.IntegrityError:  # another process inserted it first
+                bump_in(connection, group)

@@ -4,6 +4,7 @@ from intake.accounts.models import Role, User
 from intake.accounts.security_models import AccountEvent, RecoveryCode, UserSession
 from intake.api_keys.models import ApiKey
 from intake.audit.models import AuditEntry
+from intake.cache_versions import DataVersion
 from intake.cases.anchors import AuditCheckpoint, CaseAnchor, EventErasure
 from intake.cases.models import (
     Attachment,
@@ -52,6 +53,7 @@ __all__ = [
     "CaseEvent",
     "ClockReminder",
     "CooperationRequest",
+    "DataVersion",
     "DeadlinePolicy",
     "Field",
     "IssuedLetter",

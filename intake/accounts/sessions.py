@@ -103,14 +103,24 @@ def _expired(row: UserSession, now: datetime) -> str | None:
     return None
 
 
+_SESSION_AND_USER = (
+    sa.select(UserSession, User)
+    .outerjoin(User, User.id == UserSession.user_id)
+    # Every officer's page names the officer's unit in its header.
+    .options(sa.orm.joinedload(User.unit))
+    .where(UserSession.token_hash == sa.bindparam("token_hash"))
+)
+
+
 @login_manager.request_loader
 def load_from_request(request) -> User | None:
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or not token:
         return None
     now = clock.now()
-    row = db.session.scalar(sa.select(UserSession).where(UserSession.token_hash == _hash(token)))
-    user = db.session.get(User, row.user_id) if row is not None else None
+    # The session and its officer in one query.
+    found = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).first()
+    row, user = found if found is not None else (None, None)
     reason = None if row is None or row.ended_at is not None else _expired(row, now)
     if row is None or row.ended_at is not None or reason or user is None or not user.is_enabled:
         session.pop(SESSION_KEY, None)

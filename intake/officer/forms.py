@@ -3,6 +3,7 @@ an item received through another channel; and the versioned base of the action f
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -31,7 +32,7 @@ from intake.cases.labels import (
 from intake.cases.models import Channel
 from intake.cases.operations.submission import ELECTRONIC_CHANNELS
 from intake.core.calendar import LOCAL_TZ
-from intake.forms import BaseForm, length
+from intake.forms import BaseForm, KeptChoices, length
 from intake.web.submission_form import SubmissionForm
 
 REQUIRED = _l("Vui lòng nhập thông tin này.")
@@ -42,6 +43,19 @@ def choices_of(labels, values=None, blank=None):
     values = values if values is not None else labels.keys()
     options = [SelectChoice(str(v), labels[v]) for v in values]
     return [blank, *options] if blank is not None else options
+
+
+_FILTER_LABELS = {"state": STATE_LABELS, "channel": CHANNEL_LABELS, "priority": PRIORITY_LABELS}
+
+
+@functools.cache
+def kept_filter_choices(name: str, locale: str) -> KeptChoices:
+    """The fixed options of a queue filter (states, channels, priorities) as text in the
+    visitor's language ``locale`` (call it within a request in that language), built and
+    rendered once per process: the labels never change while it runs."""
+    return KeptChoices(
+        SelectChoice(c.value, str(c.label)) for c in choices_of(_FILTER_LABELS[name], blank=ANY)
+    )
 
 
 class VersionedForm(BaseForm):

@@ -3,20 +3,27 @@ review …) and each unit's (to accept, in progress, mine, cooperation requested
 
 from __future__ import annotations
 
+import hashlib
+import re
+from datetime import datetime
+
+import sqlalchemy as sa
 from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 
-from intake import clock
+from intake import cache_versions, clock
 from intake.accounts.models import Role
 from intake.cases import permissions as perms
 from intake.cases import queries
 from intake.cases.models import Case, Channel
+from intake.core.calendar import local_date
 from intake.core.deadlines import Priority
 from intake.core.states import State
-from intake.extensions import db
+from intake.extensions import cache, db
 from intake.officer import forms, workload
 from intake.officer.blueprint import bp
 from intake.org import choices
@@ -59,10 +66,33 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
     tab = request.args.get("tab", default_tab)
     if tab not in tabs:
         tab = default_tab
+    now = clock.now()
+    common = {
+        "tabs": tabs,
+        "tab": tab,
+        "tab_labels": TAB_LABELS,
+        "shows_state": tab in MULTI_STATE_TABS,
+        "shows_unit": endpoint == "officer.intake_queue",
+        "endpoint": endpoint,
+        "now": now,
+    }
+    return render_template(
+        "officer/queue.html",
+        listing=_listing(tabs, tab, common, now),
+        load=workload.unit_load(current_user.unit_id, now)
+        if endpoint == "officer.unit_queue" and current_user.role is Role.UNIT_LEAD
+        else None,
+        **common,
+    )
+
+
+def _filter_form() -> tuple[forms.QueueFilterForm, queries.QueueFilters]:
     locale = str(get_locale())
     form = forms.QueueFilterForm(request.args)
     form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
     form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
+    for name in ("state", "channel", "priority"):
+        form[name].choices = forms.kept_filter_choices(name, locale)
     form.validate()  # dates and length; bad values are dropped below, never an error page
     filters = queries.QueueFilters(
         q=(form.q.data or "")[:200],
@@ -74,7 +104,39 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         received_from=None if form.received_from.errors else _plausible(form.received_from.data),
         received_to=None if form.received_to.errors else _plausible(form.received_to.data),
     )
-    now = clock.now()
+    return form, filters
+
+
+# --- the listing: the tabs' counts, one page of rows, the pager ------------------------------
+#
+# What every officer who sees all items (intake officers, supervisors) is shown for the same
+# tab, filters and page is the same: it is kept rendered, in the cache (Redis or memory), under
+# a key made of the request's parameters, the language, the day and the version of the data
+# the listing shows (``cache_versions.LISTINGS``, a counter in the database that the commit of
+# any change to an item, its events, sources, cooperation, the calendar or a unit's or field's
+# name moves on, in every process at once). Nothing personal is kept: what the citizen wrote
+# (the title) and who they are (name, organisation) are placeholders, filled in from the items
+# themselves for each request. Never kept: searches, a unit's queues, and pages that carry
+# something of the reader's own (an item given to them, marked "new").
+
+_LISTING_ARGS = frozenset(
+    {"tab", "page", "state", "field_id", "unit_id", "channel", "priority", "received_from",
+     "received_to", "lang"}
+)  # fmt: skip
+_PERSONAL = re.compile(r"@@intake-personal:(title|who):(\d+)@@")
+
+
+def _listing(tabs, tab: str, common: dict, now) -> dict:
+    key = _listing_key()
+    kept = _kept_listing(key, now) if key else None
+    if kept is not None:
+        rows = _filled(kept["rows"], _personal_of(kept["ids"]))
+        if rows is not None:
+            return _marked(kept["tabs"], kept["filters"], rows)
+    form, filters = _filter_form()
+    filtered = (form.state.data, form.field_id.data, form.unit_id.data, form.channel.data,
+                form.priority.data, form.received_from.data, form.received_to.data)  # fmt: skip
+    common = {**common, "form": form, "filtered": any(filtered)}
     page = db.paginate(
         # The rows name their field and unit: loaded with them, not one query per row.
         queries.queue(current_user, tab, filters).options(
@@ -85,35 +147,126 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         error_out=False,
         max_per_page=100,
     )
-    return render_template(
-        "officer/queue.html",
-        tabs=tabs,
-        tab=tab,
-        tab_labels=TAB_LABELS,
-        counts=queries.tab_counts(current_user, tabs, filters),
-        shows_state=tab in MULTI_STATE_TABS,
-        shows_unit=endpoint == "officer.intake_queue",
-        new_ids=workload.new_for(current_user, [c.id for c in page.items]),
-        load=workload.unit_load(current_user.unit_id, now)
-        if endpoint == "officer.unit_queue" and current_user.role is Role.UNIT_LEAD
-        else None,
-        filtered=any(
-            (
-                form.state.data,
-                form.field_id.data,
-                form.unit_id.data,
-                form.channel.data,
-                form.priority.data,
-                form.received_from.data,
-                form.received_to.data,
-            )
-        ),  # fmt: skip
-        endpoint=endpoint,
-        form=form,
+    # "new" is about items given to this officer: none on the page, nothing to ask.
+    mine = [c.id for c in page.items if c.handler_id == current_user.id]
+    new_ids = workload.new_for(current_user, mine)
+    tabs_html = render_template(
+        "officer/_queue_tabs.html", counts=queries.tab_counts(current_user, tabs, filters),
+        **common,
+    )  # fmt: skip
+    filters_html = render_template("officer/_queue_filters.html", **common)
+    template = render_template(
+        "officer/_queue_rows.html",
         page=page,
-        now=now,
+        new_ids=new_ids,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
+        personal=lambda case, part: f"@@intake-personal:{part}:{case.id}@@",
+        **common,
     )
+    rows_html = _filled(template, {c.id: _personal(c) for c in page.items})
+    if key and not mine:
+        # A row turns "overdue" when its deadline passes: the kept listing stops there.
+        dues = [d for d in (_due(c) for c in page.items) if d is not None and d > now]
+        until = min(dues, default=None)
+        _keep_listing(key, {
+            "tabs": tabs_html, "filters": filters_html, "rows": template,
+            "ids": [c.id for c in page.items],
+            "until": until.isoformat() if until else None,
+        })  # fmt: skip
+    return _marked(tabs_html, filters_html, rows_html)
+
+
+def _personal(case) -> dict[str, str]:
+    return {"title": case.title, "who": case.organisation_name or case.full_name}
+
+
+def _personal_of(ids: list[int]) -> dict[int, dict[str, str]]:
+    cases = Case.__table__
+    rows = db.session.connection().execute(
+        sa.select(cases.c.id, cases.c.title, cases.c.organisation_name, cases.c.full_name).where(
+            cases.c.id.in_(ids)
+        )
+    )
+    return {i: {"title": t, "who": o or n} for i, t, o, n in rows}
+
+
+def _filled(template: str, personal: dict[int, dict[str, str]]) -> str | None:
+    """The rows with each placeholder replaced by its item's text, escaped; None when an item
+    of the page is gone. One pass: nothing filled in is read again as a placeholder."""
+    missing = []
+
+    def value(match) -> str:
+        found = personal.get(int(match.group(2)))
+        if found is None:
+            missing.append(match.group(2))
+            return ""
+        return str(escape(found[match.group(1)] or ""))
+
+    rows = _PERSONAL.sub(value, template)
+    return None if missing else rows
+
+
+def _marked(*parts: str) -> dict:
+    # Our own templates' output, escaped by Jinja (and _filled) when rendered: safe as it is.
+    tabs, filters, rows = (Markup(p) for p in parts)  # noqa: S704
+    return {"tabs": tabs, "filters": filters, "rows": rows}
+
+
+def _due(case: Case):
+    return case.step_due_at or (case.triage_due_at if case.is_awaiting_triage else None)
+
+
+def _listing_key() -> str | None:
+    """None when the listing is not to be kept: a search (``q`` is not one of the parameters
+    allowed), anything else than the known parameters, once each and short."""
+    if current_user.role not in perms.SEE_ALL_ROLES:
+        return None
+    args = []
+    for name in sorted(request.args):
+        values = request.args.getlist(name)
+        if name == "q" and values == [""]:  # the filter form's empty search box
+            continue
+        if name not in _LISTING_ARGS or len(values) != 1 or len(values[0]) > 40:
+            return None
+        args.append((name, values[0]))
+    organisation = cache_versions.current((cache_versions.ORGANISATION,))
+    if organisation is None:
+        return None
+    version = cache_versions.stored_version(cache_versions.LISTINGS)
+    digest = hashlib.sha256(repr(args).encode()).hexdigest()[:32]
+    day = local_date(clock.now()).isoformat()
+    return f"listing:{request.endpoint}:{get_locale()}:{day}:{version}:{organisation}:{digest}"
+
+
+def _kept_listing(key: str, now) -> dict | None:
+    try:
+        stored = cache.get(key)
+    except Exception:  # noqa: BLE001 — the cache is an optimisation: without it, build anew
+        current_app.logger.warning("cache unavailable", exc_info=True)
+        return None
+    if stored is None:
+        return None
+    tabs, filters, rows, ids, until = stored.split(_SEPARATOR)
+    if until and now >= datetime.fromisoformat(until):
+        return None
+    return {"tabs": tabs, "filters": filters, "rows": rows, "ids": [int(i) for i in ids.split()]}
+
+
+#: Between the parts of a kept listing; a listing that holds one itself is not kept.
+_SEPARATOR = "\x00"
+
+
+def _keep_listing(key: str, listing: dict) -> None:
+    if any(_SEPARATOR in listing[part] for part in ("tabs", "filters", "rows")):
+        return
+    stored = _SEPARATOR.join((
+        listing["tabs"], listing["filters"], listing["rows"],
+        " ".join(map(str, listing["ids"])), listing["until"] or "",
+    ))  # fmt: skip
+    try:
+        cache.set(key, stored, timeout=cache_versions.KEEP_SECONDS)
+    except Exception:  # noqa: BLE001
+        current_app.logger.warning("cache unavailable", exc_info=True)
 
 
 def _known(value, enum_cls) -> str:

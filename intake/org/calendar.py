@@ -17,10 +17,23 @@ from intake.org.models import CalendarFingerprint, CalendarOverride
 #: dates fall in them (a due date more than a year ahead is beyond any policy's length).
 WATCHED_YEARS = (-1, 0, 1)
 
+#: The last calendar built in this process and the overrides it was built from. Building one
+#: (the ``holidays`` package's tables) and its answers per day cost far more than reading the
+#: few override rows, so the rows are read every time, and the calendar is built anew only when
+#: they differ: an administrator's edit shows at once, in every process, with no cache to drop.
+_built: tuple[frozenset, WorkingCalendar] | None = None
+
 
 def load_working_calendar() -> WorkingCalendar:
-    rows = db.session.execute(sa.select(CalendarOverride.day, CalendarOverride.is_working_day))
-    return WorkingCalendar({day: is_working for day, is_working in rows})
+    global _built
+    rows = db.session.execute(
+        sa.select(CalendarOverride.day, CalendarOverride.is_working_day)
+    ).all()
+    overrides = frozenset((day, bool(is_working)) for day, is_working in rows)
+    built = _built
+    if built is None or built[0] != overrides:
+        built = _built = (overrides, WorkingCalendar(dict(overrides)))
+    return built[1]
 
 
 def set_override(day: date, *, is_working_day: bool, reason: str, now: datetime) -> None:

@@ -91,16 +91,17 @@ def submit():
                 )
                 sealed = seal_receipt(result.case, result.access_key, now=clock.now(),
                                       digest=client_digest(secret_key, address))  # fmt: skip
-                return result, sealed
+                # The id read before the commit: afterwards it would cost the row's reload.
+                return result, sealed, result.case.id
 
             outcome = perform(log_item)
             if outcome.ok:
-                result, sealed = outcome.value
+                result, sealed, case_id = outcome.value
                 if result.created:
                     abuse.count_submission(form)
                 # Only the case and one half of the key: the key itself never enters the cookie.
-                session[RECEIPT] = {"case_id": result.case.id, "sealed": sealed}
-                remember_tracked(result.case.id)
+                session[RECEIPT] = {"case_id": case_id, "sealed": sealed}
+                remember_tracked(case_id)
                 return redirect(url_for("public.receipt"), code=303)
             outcome.refusal.attach_to(form)
     chose_files = any(getattr(f, "filename", None) for f in form.attachments.data or [])

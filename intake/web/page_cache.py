@@ -30,6 +30,7 @@ from flask_login import current_user
 from intake import cache_versions, clock
 from intake.cache_versions import (  # noqa: F401  (the groups, for the views)
     KEEP_SECONDS,
+    LISTINGS,
     ORGANISATION,
     PUBLICATIONS,
     STATISTICS,
@@ -145,6 +146,8 @@ def install(app: Flask) -> None:
     """Listen to every flush of the application's session (views, the worker, the CLI)."""
     if not sa.event.contains(db.session, "after_flush", _note_changes):
         sa.event.listen(db.session, "after_flush", _note_changes)
+        sa.event.listen(db.session, "do_orm_execute", _note_statement)
+        sa.event.listen(db.session, "before_commit", _bump_listings)
 
 
 def changed_groups(session) -> set[str]:
@@ -161,7 +164,34 @@ def changed_groups(session) -> set[str]:
             groups.add(STATISTICS)
         elif isinstance(obj, Case) and _publication_changed(obj):
             groups.add(PUBLICATIONS)
+        if isinstance(obj, _listed_classes()):
+            groups.add(LISTINGS)
     return groups
+
+
+@functools.cache
+def _listed_classes() -> tuple[type, ...]:
+    """What the officers' queue listings show (``intake.officer.queues``)."""
+    from intake.cases.models import Case, CaseEvent, CooperationRequest
+    from intake.cases.sources import SubmissionSource
+    from intake.org.models import CalendarOverride, Field, Unit
+
+    return (Case, CaseEvent, CooperationRequest, SubmissionSource, CalendarOverride, Field, Unit)
+
+
+def _note_statement(state) -> None:
+    """UPDATE and DELETE statements run through the session (not a flush) change the listings'
+    data as well when they touch one of their tables."""
+    if isinstance(state.statement, sa.TextClause):  # plain SQL: assume the worst if it writes
+        if state.statement.text.lstrip()[:6].upper() in ("UPDATE", "DELETE", "INSERT"):
+            _pend(state.session, {LISTINGS})
+        return
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    table = getattr(state.statement, "table", None)
+    names = {c.__table__.name for c in _listed_classes()}
+    if getattr(table, "name", None) in names:
+        _pend(state.session, {LISTINGS})
 
 
 _PUBLISHED_COLUMNS = ("published_at", "published_title", "published_content", "published_answer")
@@ -178,8 +208,23 @@ def _publication_changed(case) -> bool:
 
 def _note_changes(session, flush_context) -> None:
     groups = changed_groups(session)
-    if not groups:
+    if groups:
+        _pend(session, groups)
+
+
+def _bump_listings(session) -> None:
+    """Just before the commit, inside its transaction: the listings' counter moves on with the
+    changes (no transaction of its own, no moment when one is seen without the other). When
+    its row is missing, the after-commit hook creates it."""
+    pending = session.info.get(_PENDING)
+    if not pending or LISTINGS not in pending:
         return
+    session.flush()  # what is still to be written may add to the groups
+    if cache_versions.bump_in(session.connection(), LISTINGS):
+        pending.discard(LISTINGS)
+
+
+def _pend(session, groups: set[str]) -> None:
     pending = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = set()
