@@ -3,8 +3,8 @@ queue listings are kept rendered under it (``intake.cache_versions.DataVersion``
 
 Reviewed by hand. Follows 0007_secauth; the integrator re-chains the branches.
 
-Revision ID: 0008_speed2
-Revises: 0007_secauth
+Revision ID: 0010_speed2
+Revises: 0009_apiofficer
 Create Date: 2026-12-01 16:30:00.000000
 
 """
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_speed2'
-down_revision = '0007_secauth'
+revision = '0010_speed2'
+down_revision = '0009_apiofficer'
 branch_labels = None
 depends_on = None
 
