@@ -14,6 +14,7 @@ they follow) stays a plain signed cookie.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import datetime, timedelta
@@ -103,13 +104,17 @@ def _expired(row: UserSession, now: datetime) -> str | None:
     return None
 
 
-_SESSION_AND_USER = (
-    sa.select(UserSession, User)
-    .outerjoin(User, User.id == UserSession.user_id)
-    # Every officer's page names the officer's unit in its header.
-    .options(sa.orm.joinedload(User.unit))
-    .where(UserSession.token_hash == sa.bindparam("token_hash"))
-)
+@functools.cache
+def _session_and_user():
+    """Built once, at the first request: built at import, ``joinedload`` would configure the
+    mappers before every model is imported (a relationship named by a string fails then)."""
+    return (
+        sa.select(UserSession, User)
+        .outerjoin(User, User.id == UserSession.user_id)
+        # Every officer's page names the officer's unit in its header.
+        .options(sa.orm.joinedload(User.unit))
+        .where(UserSession.token_hash == sa.bindparam("token_hash"))
+    )
 
 
 @login_manager.request_loader
@@ -119,7 +124,7 @@ def load_from_request(request) -> User | None:
         return None
     now = clock.now()
     # The session and its officer in one query.
-    found = db.session.execute(_SESSION_AND_USER, {"token_hash": _hash(token)}).first()
+    found = db.session.execute(_session_and_user(), {"token_hash": _hash(token)}).first()
     row, user = found if found is not None else (None, None)
     reason = None if row is None or row.ended_at is not None else _expired(row, now)
     if row is None or row.ended_at is not None or reason or user is None or not user.is_enabled:
