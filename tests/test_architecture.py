@@ -106,3 +106,30 @@ def test_modules_fit_in_a_head():
         )
         limit = MAX_VIEW_MODULE_LINES if is_view else MAX_MODULE_LINES
         assert lines <= limit, f"{path.relative_to(INTAKE)}: {lines} lines (limit {limit})"
+
+
+def test_every_package_imports_on_its_own():
+    """No module configures the mappers when it is imported (a ``joinedload`` built at module
+    level does): that fails whenever a model named by a string in a relationship is not imported
+    yet, which depends on who imports what first. Each package alone, in a fresh interpreter."""
+    packages = sorted(f"intake.{path.parent.name}" for path in INTAKE.glob("*/__init__.py"))
+    script = (
+        "import importlib, sys\n"
+        "importlib.import_module(sys.argv[1])\n"
+        "from intake.extensions import db\n"
+        "early = sorted(m.class_.__name__ for m in db.Model.registry.mappers if m.configured)\n"
+        "assert not early, f'mappers configured at import: {early}'\n"
+    )
+    running = {
+        name: subprocess.Popen(  # noqa: S603 — our own interpreter and module names
+            [sys.executable, "-c", script, name], stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+        for name in packages
+    }  # fmt: skip
+    failed = {}
+    for name, process in running.items():
+        _out, err = process.communicate(timeout=120)
+        if process.returncode:
+            failed[name] = err.strip().splitlines()[-1]
+    assert len(packages) > 15 and failed == {}
