@@ -253,7 +253,7 @@ def recompute_due_dates_command() -> None:
         now = clock.now()
         claim_calendar_change(now)  # what the dates are now computed with
         return recompute_due_dates(
-            now=now, calendar=load_working_calendar(), actor="system", source="manual"
+            now=now, calendar=load_working_calendar(fresh=True), actor="system", source="manual"
         )
 
     click.echo(f"{_run(recompute)} open due date(s) moved")

@@ -120,7 +120,10 @@ def _follow_the_holiday_package(now: datetime, report: TickReport) -> None:
         if changed:
             report.calendar_changed = changed
             report.due_dates_moved = ops.recompute_due_dates(
-                now=now, calendar=load_working_calendar(), actor="system", source=HOLIDAYS_PACKAGE
+                now=now,
+                calendar=load_working_calendar(fresh=True),
+                actor="system",
+                source=HOLIDAYS_PACKAGE,
             )
             log.warning(
                 "holiday calendar of the package changed for %s: %d open due date(s) moved",

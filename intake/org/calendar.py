@@ -24,14 +24,16 @@ WATCHED_YEARS = (-1, 0, 1)
 _built: tuple[frozenset, WorkingCalendar] | None = None
 
 
-def load_working_calendar() -> WorkingCalendar:
+def load_working_calendar(*, fresh: bool = False) -> WorkingCalendar:
+    """The calendar in force. ``fresh`` builds it from the `holidays` package again, for the
+    recomputation after the package's calendar changed (the kept one was built from the old)."""
     global _built
     rows = db.session.execute(
         sa.select(CalendarOverride.day, CalendarOverride.is_working_day)
     ).all()
     overrides = frozenset((day, bool(is_working)) for day, is_working in rows)
     built = _built
-    if built is None or built[0] != overrides:
+    if fresh or built is None or built[0] != overrides:
         built = _built = (overrides, WorkingCalendar(dict(overrides)))
     return built[1]
 
