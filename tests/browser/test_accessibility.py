@@ -121,6 +121,8 @@ def test_main_pages_have_no_serious_accessibility_finding(live_server, browser, 
     _check(page, "published answer", findings, phone)
     _visit(page, live_server, "/stats?year=2026", "stats", findings, phone)
     _visit(page, live_server, "/login", "login", findings, phone)
+    _visit(page, live_server, "/open-data", "open data", findings, phone)
+    _visit(page, live_server, "/api/v1/docs", "API documentation", findings, phone)
     citizen.close()
 
     officers = browser.new_context(viewport=viewport)
@@ -154,11 +156,12 @@ def test_main_pages_have_no_serious_accessibility_finding(live_server, browser, 
 #: Every other page type of the officers and administrators, for reflow and axe on a phone.
 MORE_PAGES = {
     "intake": ["/officer/intake?tab=returned", "/officer/intake?tab=all", "/officer/cases/new",
-               "/account/password"],
+               "/account/password", "/account/api-tokens"],
     "lead": ["/officer/unit"],
     "admin": ["/admin/", "/admin/users/new", "/admin/units", "/admin/fields", "/admin/fields/new",
               "/admin/procedures", "/admin/procedures/new", "/admin/rules", "/admin/rules/new",
-              "/admin/policies", "/admin/policies/new", "/admin/calendar"],
+              "/admin/policies", "/admin/policies/new", "/admin/calendar", "/admin/api-keys",
+              "/admin/exchange"],
 }  # fmt: skip
 
 
