@@ -25,15 +25,18 @@ _built: tuple[frozenset, WorkingCalendar] | None = None
 
 
 def load_working_calendar(*, fresh: bool = False) -> WorkingCalendar:
-    """The calendar in force. ``fresh`` builds it from the `holidays` package again, for the
-    recomputation after the package's calendar changed (the kept one was built from the old)."""
+    """The calendar in force. ``fresh`` builds one from the `holidays` package again, for the
+    recomputation after the package's calendar changed, and does not keep it: in production a
+    new package means a new process, whose kept calendar is built from it anyway."""
     global _built
     rows = db.session.execute(
         sa.select(CalendarOverride.day, CalendarOverride.is_working_day)
     ).all()
     overrides = frozenset((day, bool(is_working)) for day, is_working in rows)
+    if fresh:
+        return WorkingCalendar(dict(overrides))
     built = _built
-    if fresh or built is None or built[0] != overrides:
+    if built is None or built[0] != overrides:
         built = _built = (overrides, WorkingCalendar(dict(overrides)))
     return built[1]
 

@@ -13,6 +13,7 @@ from intake.core.calendar import WorkingCalendar, last_local_day
 from intake.core.deadlines import Step
 from intake.core.states import State
 from intake.extensions import db
+from intake.org import calendar as org_calendar
 from intake.org.models import CalendarFingerprint
 from intake.worker import run_tick
 from tests.cases.factories import advance, make_staff, submit
@@ -38,6 +39,9 @@ def _upgrade_the_package(monkeypatch):
         return calendar
 
     monkeypatch.setattr(core_calendar, "package_holidays", upgraded)
+    # The process keeps the calendar it built (intake.org.calendar): not the upgraded one past
+    # this test, or later tests in this worker would count the new day off too.
+    monkeypatch.setattr(org_calendar, "_built", None)
     assert not WorkingCalendar().is_working_day(NEW_HOLIDAY)
 
 
