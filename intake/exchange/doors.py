@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app
-
 from intake import clock
 from intake.cases.events import Actor
 from intake.exchange.batch import read_batch
@@ -22,17 +20,7 @@ def run_import(incoming: IncomingBatch, *, actor: Actor) -> Outcome:
     the operation still refused it."""
     now = clock.now()
     batch = read_batch(incoming.name, incoming.data, now=now)
-    config = current_app.config
-    return perform(
-        lambda: import_batch(
-            batch,
-            actor=actor,
-            now=now,
-            secret_key=config["SECRET_KEY"],
-            upload_dir=config["UPLOAD_DIR"],
-            max_attachment_bytes=config["MAX_ATTACHMENT_BYTES"],
-        )
-    )
+    return perform(lambda: import_batch(batch, actor=actor, now=now))
 
 
 def run_export(since: datetime, *, actor: Actor, file_name: str = "") -> Outcome:

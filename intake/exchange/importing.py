@@ -43,9 +43,6 @@ def import_batch(
     *,
     actor: Actor,
     now: datetime,
-    secret_key: str,
-    upload_dir: str,
-    max_attachment_bytes: int,
     calendar: WorkingCalendar | None = None,
 ) -> ImportResult:
     """Create a case for each item whose national code is new; skip the others. A batch
@@ -76,9 +73,6 @@ def import_batch(
             actor=actor,
             now=now,
             calendar=calendar,
-            secret_key=secret_key,
-            upload_dir=upload_dir,
-            max_attachment_bytes=max_attachment_bytes,
         )
         result.imported.append((item.national_code, submitted.case.reference_code))
     run.imported = len(result.imported)
