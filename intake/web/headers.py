@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from flask_talisman import Talisman
 from markupsafe import escape
+from werkzeug.datastructures import Headers
 
 CSP = {
     "default-src": "'self'",
@@ -36,10 +38,8 @@ _PRIVATE_ENDPOINTS = {"public.track", "public.track_case", "public.receipt", "pu
 
 
 def register(app: Flask) -> None:
-    from flask_talisman import Talisman
-
     # One Talisman per app: it keeps its options on the instance.
-    Talisman(
+    KeptTalisman(
         app,
         force_https=False,
         frame_options="DENY",
@@ -57,6 +57,52 @@ def register(app: Flask) -> None:
     )
     app.after_request(_no_store)
     app.after_request(_relative_location)
+
+
+class KeptTalisman(Talisman):
+    """Talisman's headers, worked out for the first response and copied onto every other.
+
+    Talisman builds them again for each response: the view's options looked up five
+    times, the policy joined into a string again. That was a tenth of the time of a kept
+    public page (``bench/bench_http.py``, in-process profile). Here no view sets options
+    of its own (``@talisman(...)``), no policy carries a nonce and nothing is forced to
+    HTTPS (nginx redirects), so the headers are the same for every response; a view with
+    options of its own still gets Talisman's own work, and HSTS, which depends on the
+    request (sent over HTTPS only), is still decided by Talisman for each response."""
+
+    _kept: list[tuple[str, str]] | None = None
+
+    def _has_view_options(self) -> bool:
+        view = current_app.view_functions.get(request.endpoint)
+        return hasattr(view, "talisman_view_options")
+
+    def _force_https(self):
+        if self.force_https or self.session_cookie_secure or self._has_view_options():
+            return super()._force_https()
+        return None
+
+    def _make_nonce(self):
+        if self.content_security_policy_nonce_in or self._has_view_options():
+            super()._make_nonce()
+
+    def _set_response_headers(self, response):
+        if self.content_security_policy_nonce_in or self._has_view_options():
+            return super()._set_response_headers(response)
+        if self._kept is None:
+            scratch = Headers()
+            options = self._get_local_options()
+            self._set_feature_policy_headers(scratch, options)
+            self._set_permissions_policy_headers(scratch, options)
+            self._set_document_policy_headers(scratch, options)
+            self._set_frame_options_headers(scratch, options)
+            self._set_content_security_policy_headers(scratch, options)
+            self._set_referrer_policy_headers(scratch)
+            self._kept = list(scratch.items())
+        headers = response.headers
+        for name, value in self._kept:
+            headers[name] = value
+        self._set_hsts_headers(headers)
+        return response
 
 
 def _no_store(response):
