@@ -83,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     from intake.web import page_cache
 
     cache.init_app(app, config=page_cache.cache_config(app.config["CACHE_STORAGE_URI"]))
-    page_cache.install(app)
+    page_cache.install(app, names_a_session=_login_sessions.names_a_session)
     from intake.audit import recording as audit_recording
     from intake.reports.recording import connect as connect_report_entries
     from intake.transaction import install

@@ -55,6 +55,12 @@ def _fresh_cookie_session() -> None:
     g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
 
 
+def names_a_session() -> bool:
+    """Whether this browser's cookie carries a session token, live or not: the cookie alone
+    answers, without loading anyone (a token that no longer works is left out all the same)."""
+    return SESSION_KEY in session
+
+
 def sign_in(user: User, *, now: datetime) -> None:
     """Open a new session for ``user`` in this browser (the caller commits)."""
     _fresh_cookie_session()
