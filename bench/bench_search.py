@@ -225,12 +225,14 @@ def light_items(n: int, *, now: datetime, seed: int = 11) -> None:
     from intake.demo.bulk import FAMILY, GIVEN, PLACES, PROCEDURE_WORDS, TOPICS
     from intake.extensions import db
 
-    rng = random.Random(seed)
+    start = (db.session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1
+    # A database grown in steps (100,000 then 1,000,000) gets new texts at each step, and
+    # codes that cannot repeat: the id, spelt in the code's alphabet.
+    rng = random.Random(seed * 1_000_003 + start)
     vocabulary = [unicodedata.normalize("NFC", o + r[0] + t + r[1:]) for o in ONSETS
                   for r in RHYMES for t in TONES[:2]]  # fmt: skip
-    rng.shuffle(vocabulary)
+    random.Random(seed).shuffle(vocabulary)  # the same ranks of the words at every step
     weights = [1 / (rank + 1) for rank in range(len(vocabulary))]
-    start = (db.session.scalar(sa.select(sa.func.max(Case.id))) or 0) + 1
     rows = []
     for i in range(n):
         procedure = rng.choice(PROCEDURE_WORDS)
@@ -238,7 +240,7 @@ def light_items(n: int, *, now: datetime, seed: int = 11) -> None:
         title = f"{rng.choice(TOPICS).format(p=procedure)} {rng.choice(vocabulary)}"
         content = (f"Tôi đã nộp hồ sơ {procedure} tại {rng.choice(PLACES)}, {extra}, "
                    f"số {rng.randrange(1, 10**6)}.")  # fmt: skip
-        body = "".join(rng.choice(ALPHABET) for _ in range(8))
+        body = _spelt(start + i, ALPHABET)
         code = f"{CODE_PREFIX}-2026-{body[:4]}-{body[4:]}"
         at = now - timedelta(minutes=rng.randrange(5 * 365 * 24 * 60))
         answered = rng.random() < 0.55
@@ -273,6 +275,14 @@ def light_items(n: int, *, now: datetime, seed: int = 11) -> None:
         db.session.execute(sa.text(
             "SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))"))  # fmt: skip
         db.session.commit()
+
+
+def _spelt(number: int, alphabet: str, width: int = 8) -> str:
+    letters = []
+    for _ in range(width):
+        number, digit = divmod(number, len(alphabet))
+        letters.append(alphabet[digit])
+    return "".join(reversed(letters))
 
 
 def run_engine(engine_name: str, sizes: list[int]) -> None:
