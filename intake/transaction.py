@@ -38,6 +38,10 @@ def install(session_target) -> None:
 
 
 def _run_commit_hooks(session: Session) -> None:
+    if session.in_nested_transaction():
+        # SQLAlchemy 2 sends "after_commit" when a savepoint is released too (submit_case
+        # inserts the item in one): the outer transaction may still roll back, so wait for it.
+        return
     session.info.pop(_ON_ROLLBACK, None)
     for callback in session.info.pop(_ON_COMMIT, []):
         try:

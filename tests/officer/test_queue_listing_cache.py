@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from intake import create_app
-from intake.cases.models import Case
+from intake.cases import operations as ops
+from intake.cases.models import Case, CaseKind, SubmitterType
 from intake.extensions import cache, db
 from tests.cases.factories import make_staff
 from tests.cases.factories import submit as new_case
@@ -118,3 +119,32 @@ def test_odd_parameters_still_give_the_queue(org, app, client, now):
             response = client.get(f"/officer/intake?{query}")
             assert response.status_code == 200, query
     assert case.reference_code in client.get("/officer/intake?tab=all&q=").get_data(as_text=True)
+
+
+def test_a_submission_moves_the_listings_counter_once_just_before_its_commit(org, app, now):
+    """The item is inserted in a savepoint (its submission token); the counter moves with the
+    commit of the whole submission, not at the savepoint as well."""
+    statements = []
+
+    def heard(conn, cursor, statement, *args) -> None:
+        statements.append(statement.split()[0:3])
+
+    sa.event.listen(db.engine, "before_cursor_execute", heard)
+    try:
+        ops.submit_case(
+            ops.CaseSubmission(
+                submitter_type=SubmitterType.INDIVIDUAL, full_name="Nguyễn Văn An",
+                address="Ấp Phú Hữu, xã An Hiệp", phone="0912345678",
+                email="an.nguyen@example.com", title="Đèn đường hỏng ở ấp Phú Hữu",
+                content="Đèn đường hỏng đã hai tuần.", kind=CaseKind.FEEDBACK,
+                declared_truthful=True,
+            ),
+            actor="citizen", now=now, calendar=None, submission_token="t" * 43,
+        )  # fmt: skip
+        db.session.commit()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", heard)
+    updates = [s for s in statements if s[:2] == ["UPDATE", "data_versions"]]
+    assert len(updates) == 1
+    last_writes = [s for s in statements if s[0] in ("INSERT", "UPDATE")]
+    assert last_writes[-1][:2] == ["UPDATE", "data_versions"]
