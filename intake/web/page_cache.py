@@ -224,6 +224,11 @@ def _bump_listings(session) -> None:
     pending = session.info.get(_PENDING)
     if not pending or LISTINGS not in pending:
         return
+    if session.in_nested_transaction():
+        # SQLAlchemy calls this for a savepoint's release too (submit_case inserts the item in
+        # one): moved there, the counter was moved again at the commit, and on PostgreSQL its
+        # row stayed locked from the savepoint on, making concurrent writers wait longer.
+        return
     session.flush()  # what is still to be written may add to the groups
     if cache_versions.bump_in(session.connection(), LISTINGS):
         pending.discard(LISTINGS)
