@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from intake.org.models import Unit
 from intake.extensions import db
+from intake.org.models import Unit
 from intake.transaction import after_commit, after_rollback
 
 
