@@ -117,6 +117,10 @@ class Defaults:
     TRACK_CODE_FAILURE_LIMIT = "5 per 15 minutes;20 per day"
     TRACK_FAILURE_LIMIT = "30 per minute;200 per hour"
     LOGIN_FAILURE_LIMIT = "5 per minute;30 per hour"
+    # Searches of /published with words, per client address: a search is never kept (what
+    # people type is theirs), so each is the database's work; far above what a reader types,
+    # generous for many citizens behind one mobile network's address.
+    PUBLIC_SEARCH_LIMIT = "120 per minute;2000 per hour"
     # Submissions per client address and per e-mail or phone (only items actually logged
     # count), and the least time between opening the form and sending it.
     SUBMIT_ADDRESS_LIMIT = "5 per 10 minutes;30 per day"

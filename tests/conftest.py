@@ -171,6 +171,7 @@ def app(database_url, tmp_path, request, _schema):
             "SUBMIT_MIN_FILL_SECONDS": 0,
             "SUBMIT_ADDRESS_LIMIT": "1000 per minute",
             "SUBMIT_CONTACT_LIMIT": "1000 per minute",
+            "PUBLIC_SEARCH_LIMIT": "100000 per minute",  # the fuzzers search many times
             # Most tests sign in as supervisors and administrators with a password alone;
             # tests/accounts/test_two_factor.py turns the requirement on.
             "REQUIRE_2FA": False,

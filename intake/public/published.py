@@ -14,7 +14,7 @@ from intake.extensions import db
 from intake.org import choices
 from intake.public.blueprint import bp
 from intake.public.forms import PublishedSearchForm
-from intake.web import page_cache
+from intake.web import page_cache, throttle
 from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, shared_page
 from intake.web.params import id_param, page_number
 
@@ -30,8 +30,13 @@ def published():
     form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
     form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
     valid = form.validate()
+    q = (form.q.data or "") if valid else ""
+    if q.strip() and not throttle.take("PUBLIC_SEARCH_LIMIT", throttle.client_address()):
+        # Told to wait, and nothing searched: the list itself (no words) stays open to all.
+        page = render_template("public/published.html", form=form, page=None, too_many=True)
+        return page, 429, {"Retry-After": "60"}
     query = queries.published_cases(
-        q=(form.q.data or "") if valid else "",
+        q=q,
         field_id=id_param(form.field_id.data) if valid else None,
         unit_id=id_param(form.unit_id.data) if valid else None,
     )

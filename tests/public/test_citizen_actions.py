@@ -133,3 +133,23 @@ def test_published_answers_are_searchable_and_carry_no_personal_data(org, client
         assert personal not in detail
     assert client.get(f"/published/{hidden.reference_code}").status_code == 404
     assert client.get("/published?field_id=abc&unit_id=%00").status_code == 200
+
+
+def test_a_client_searching_faster_than_any_reader_is_told_to_wait(org, app, client, now):
+    """A search with words is never kept, so each is the database's work: past the limit per
+    address the page says to wait and searches nothing; the list itself stays open."""
+    from tests.cases.factories import submit
+
+    app.config["PUBLIC_SEARCH_LIMIT"] = "3 per minute"
+    case = advance(submit(now), State.ANSWERED, make_staff(), now)
+    db.session.commit()
+    for _ in range(3):
+        found = client.get("/published?q=cham+cap+giay")
+        assert found.status_code == 200 and case.reference_code in found.get_data(as_text=True)
+    refused = client.get("/published?q=cham+cap+giay")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+    assert "Vui lòng thử lại sau một phút." in page and case.reference_code not in page
+    assert 'value="cham cap giay"' in page  # the words stay in the box, to try again
+    listing = client.get("/published")  # no words: the kept list, never counted
+    assert listing.status_code == 200 and case.reference_code in listing.get_data(as_text=True)
