@@ -7,9 +7,10 @@ usage: python bench/bench_http.py [--db sqlite|postgresql|both] [--duration S] [
 For each database and size (growing one database through the sizes): the demo province and
 N generated items (`flask intake demo --items`), then the app under gunicorn (2 sync workers)
 beside `bench/hello_app.py` (a bare Flask "hello") under the same settings, each page loaded
-with Debian's `wrk` (2 threads, 16 connections). The bare endpoint is measured before and
-after the pages; the ratio uses the mean of the two. Each GET page first gets one second of
-load that is not counted (the workers' first render, the cache filled).
+with Debian's `wrk` (2 threads, 16 connections). The bare endpoint is measured before the
+first page and after each page; a page's ratio uses the two bare figures around it. Each GET
+page first gets one second of load that is not counted (the workers' first render, the cache
+filled).
 
 - GET /submit, /track, /published, /stats: anonymous, no cookie.
 - intake queue: `/officer/intake` with the Cookie header of a real sign-in (intake officer).
@@ -391,6 +392,9 @@ def measure(engine_name: str, size: int, duration: int, hello_port: int) -> list
     rows = []
     cookie = signed_in_cookie()
     form_cookie, body = submission()
+    # The bare endpoint is measured between every two pages: each page's ratio uses the bare
+    # figures just before and just after it, so that the machine's drift during a run (other
+    # processes, the disk's cache) moves both sides of a ratio alike.
     bare = [wrk(f"http://{HOST}:{hello_port}/", duration, "", [])]
     for name, path, script, headers in pages(cookie, form_cookie, body):
         if not script:
@@ -401,14 +405,14 @@ def measure(engine_name: str, size: int, duration: int, hello_port: int) -> list
         result = wrk(f"http://{HOST}:{PORT}{path}", duration, script, headers)
         drain(PORT)
         rows.append({"db": engine_name, "size": size, "page": name, **result})
-    bare.append(wrk(f"http://{HOST}:{hello_port}/", duration, "", []))
-    bare_rps = sum(b["rps"] for b in bare) / 2
-    for row in rows:
-        row["ratio"] = row["rps"] / bare_rps
+        bare.append(wrk(f"http://{HOST}:{hello_port}/", duration, "", []))
+    for i, row in enumerate(rows):
+        row["ratio"] = row["rps"] / ((bare[i]["rps"] + bare[i + 1]["rps"]) / 2)
+    bare_rps = sorted(b["rps"] for b in bare)[len(bare) // 2]
     log(
-        f"{engine_name:<10} {size:>9,} items  bare Flask {bare_rps:7.0f} req/s "
-        f"(before {bare[0]['rps']:.0f}, after {bare[1]['rps']:.0f}), "
-        f"p95 {max(b['p95'] for b in bare):.1f} ms"
+        f"{engine_name:<10} {size:>9,} items  bare Flask {bare_rps:7.0f} req/s (median of "
+        f"{len(bare)}, from {min(b['rps'] for b in bare):.0f} to "
+        f"{max(b['rps'] for b in bare):.0f}), p95 {max(b['p95'] for b in bare):.1f} ms"
     )
     for row in rows:
         target = TARGETS.get(row["page"]) if engine_name == "sqlite" and size == 5000 else None
