@@ -1,6 +1,7 @@
 """The pure core stays pure: it can be reasoned about and tested without an app or a database."""
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,20 @@ def test_importing_core_loads_neither_flask_nor_sqlalchemy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_worker_loads_the_pdf_library_only_when_it_draws_a_letter(tmp_path):
+    """fpdf2 (with Pillow's and fontTools' parts it needs) is 17 MB of every gunicorn worker."""
+    code = (
+        "import sys; from intake import create_app; "
+        f"create_app({{'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/a.sqlite3'}}); "
+        "print(sorted(m for m in ('fpdf', 'fontTools') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+        cwd=CORE.parent.parent, env={**os.environ, "INTAKE_INSTANCE_PATH": str(tmp_path)},
+    )  # fmt: skip
+    assert result.stdout.strip().splitlines()[-1] == "[]"
 
 
 INTAKE = CORE.parent

@@ -24,7 +24,6 @@ from intake.letters.content import (
     unit_symbol,
 )
 from intake.letters.models import IssuedLetter
-from intake.letters.render import render_letter_pdf
 
 #: Tries at a number when another request took the same one at the same moment.
 ATTEMPTS = 5
@@ -107,6 +106,10 @@ def _existing(event: CaseEvent) -> IssuedLetter | None:
 
 
 def letter_pdf(letter: IssuedLetter, *, access_key: str | None = None) -> bytes:
+    # Imported at the first letter drawn, not with the app: fpdf2 brings Pillow and fontTools,
+    # 20 MB in every gunicorn worker, most of which never draws a letter.
+    from intake.letters.render import render_letter_pdf
+
     content = LetterContent.from_stored(letter.content)
     content.access_key = access_key
     return render_letter_pdf(content)
