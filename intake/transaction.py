@@ -37,10 +37,16 @@ def install(session_target) -> None:
         sa.event.listen(session_target, "after_transaction_end", _run_rollback_hooks)
 
 
+def committing_outermost(session: Session) -> bool:
+    """Whether a ``before_commit`` / ``after_commit`` event is the outermost transaction's.
+
+    SQLAlchemy 2 sends both when a savepoint is released too (submit_case inserts the item in
+    one), while the outer transaction may still roll back: work meant for the commit waits."""
+    return not session.in_nested_transaction()
+
+
 def _run_commit_hooks(session: Session) -> None:
-    if session.in_nested_transaction():
-        # SQLAlchemy 2 sends "after_commit" when a savepoint is released too (submit_case
-        # inserts the item in one): the outer transaction may still roll back, so wait for it.
+    if not committing_outermost(session):
         return
     session.info.pop(_ON_ROLLBACK, None)
     for callback in session.info.pop(_ON_COMMIT, []):

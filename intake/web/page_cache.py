@@ -36,7 +36,7 @@ from intake.cache_versions import (  # noqa: F401  (the groups, for the views)
 )
 from intake.core.calendar import local_date
 from intake.extensions import cache, db
-from intake.transaction import after_commit, after_rollback
+from intake.transaction import after_commit, after_rollback, committing_outermost
 
 PAGE_SECONDS = KEEP_SECONDS
 
@@ -224,10 +224,9 @@ def _bump_listings(session) -> None:
     pending = session.info.get(_PENDING)
     if not pending or LISTINGS not in pending:
         return
-    if session.in_nested_transaction():
-        # SQLAlchemy calls this for a savepoint's release too (submit_case inserts the item in
-        # one): moved there, the counter was moved again at the commit, and on PostgreSQL its
-        # row stayed locked from the savepoint on, making concurrent writers wait longer.
+    if not committing_outermost(session):
+        # Moved at a savepoint, the counter was moved again at the commit, and on PostgreSQL
+        # its row stayed locked from the savepoint on, making concurrent writers wait longer.
         return
     session.flush()  # what is still to be written may add to the groups
     if cache_versions.bump_in(session.connection(), LISTINGS):
