@@ -46,10 +46,11 @@ class QueueFilters:
 
 def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
     """The cases of one tab of a queue, visible to ``user``, filtered; the best match first when
-    searched, else most urgent first."""
-    query = sa.select(Case).where(visible_filter(user))
-    query = _apply_filters(query.where(_tab_condition(user, tab)), filters)
-    return search.ranked(query, filters.q, search.OFFICER, order_by=[
+    searched (among the newest matches of all the tabs: :func:`tab_counts` counts the same),
+    else most urgent first."""
+    query = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
+    return search.ranked(query, filters.q, search.OFFICER, then=_tab_condition(user, tab),
+                         order_by=[
         sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
         sa.func.coalesce(Case.step_due_at, Case.triage_due_at, Case.overall_due_at),
@@ -125,10 +126,9 @@ def tab_counts(
     filters = filters or QueueFilters()
     visible = _apply_filters(sa.select(sa.func.count()).select_from(Case), filters)
     visible = visible.where(visible_filter(user))
-    if filters.q:  # the rows' search too, through the one search function
-        matched, _ = search.matching(sa.select(Case.id).where(visible_filter(user)), filters.q,
-                                     search.OFFICER)  # fmt: skip
-        visible = visible.where(Case.id.in_(matched.scalar_subquery()))
+    if filters.q:  # the very items the tabs' rows are taken from, through the search function
+        searched = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
+        visible = visible.where(search.candidate_filter(searched, filters.q, search.OFFICER))
     columns = [
         visible.where(conditions.get(t, sa.false())).scalar_subquery().label(t) for t in tabs
     ]

@@ -21,9 +21,11 @@ syntax for either engine.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 from intake.cases.models import Case
 from intake.core.text import fold
@@ -125,7 +127,10 @@ def overlap(wanted: list[str], folded_text: str | None) -> float:
 
 #: When more items match, the best first among the newest this many (after the caller's filters):
 #: ranking every match of a word found in most items would take seconds at a million items.
-CANDIDATES = 1000
+CANDIDATES = 500
+#: PostgreSQL: the newest this many items are read one by one, newest first, before the index
+#: is asked (see ``_postgresql_newest``).
+RECENT_ROWS = 25_000
 
 
 def ranked(
@@ -135,24 +140,29 @@ def ranked(
     *,
     order_by: list,
     any_words: bool = False,
-    candidates: int = CANDIDATES,
+    candidates: int | None = None,
+    then: sa.ColumnElement[bool] | None = None,
 ) -> sa.Select:
     """``query`` (a select of Case, with the caller's filters) narrowed to the items matching
     ``text`` in ``scope``, the best match first and ``order_by`` among equals; without a query,
     simply in ``order_by``. The one query function of the queues, /published and similar
-    items."""
+    items.
+
+    ``then`` narrows the result after the newest ``candidates`` matches of ``query`` are chosen:
+    a queue's tab, so that the tabs split one set of matches and each tab's count
+    (:func:`candidate_filter`) is the number of rows it lists."""
     terms = words(text) if isinstance(text, str) else list(text)
     if not terms:
+        query = query if then is None else query.where(then)
         return query.order_by(*order_by)
-    matched, best_first = matching(query, terms, scope, any_words=any_words)
+    candidates = candidates or CANDIDATES
     if _dialect() == "postgresql":
-        newest = matched.with_only_columns(Case.id).order_by(Case.id.desc()).limit(candidates)
-        return (
-            sa.select(Case)
-            .where(Case.id.in_(newest.scalar_subquery()))
-            .order_by(*best_first, *order_by)
-        )
-    (score,) = best_first
+        newest = _postgresql_newest(query, terms, scope, any_words, candidates)
+        vector, tsquery = _stored_vector(scope), _tsquery(terms, any_words)
+        result = sa.select(Case).where(_one_of(newest))
+        result = result if then is None else result.where(then)
+        return result.order_by(sa.func.ts_rank(vector, tsquery).desc(), *order_by)
+    matched, (score,) = _sqlite(query, terms, scope, any_words)
     hits = score.table
     newest = (
         matched.with_only_columns(hits.c.case_id, score)
@@ -160,25 +170,111 @@ def ranked(
         .limit(candidates)
         .subquery("candidates")
     )
-    return (
-        sa.select(Case)
-        .join(newest, newest.c.case_id == Case.id)
-        .order_by(newest.c.score, *order_by)
-    )
+    result = sa.select(Case).join(newest, newest.c.case_id == Case.id)
+    result = result if then is None else result.where(then)
+    return result.order_by(newest.c.score, *order_by)
 
 
-def matching(
-    query: sa.Select, text: str | list[str], scope: Scope, *, any_words: bool = False
-) -> tuple[sa.Select, list[sa.ColumnElement]]:
-    """``query`` (a select of Case) narrowed to the items matching ``text`` in ``scope``, and
-    the ORDER BY terms that put the best match first (to go before the caller's own order).
-    An empty query changes nothing."""
-    terms = words(text) if isinstance(text, str) else list(text)
+def candidate_filter(query: sa.Select, text: str, scope: Scope) -> sa.ColumnElement[bool]:
+    """The condition "is one of the items :func:`ranked` would rank" for ``query`` and
+    ``text``: what a queue's tab counts are taken within."""
+    terms = words(text)
     if not terms:
-        return query, []
+        return sa.true()
+    candidates = CANDIDATES
     if _dialect() == "postgresql":
-        return _postgresql(query, terms, scope, any_words)
-    return _sqlite(query, terms, scope, any_words)
+        return _one_of(_postgresql_newest(query, terms, scope, False, candidates))
+    matched, (score,) = _sqlite(query, terms, scope, False)
+    hits = score.table
+    newest = matched.with_only_columns(hits.c.case_id).order_by(hits.c.case_id.desc())
+    return Case.id.in_(newest.limit(candidates).scalar_subquery())
+
+
+def _one_of(ids: list[int]) -> sa.ColumnElement[bool]:
+    # One array parameter rather than hundreds: the statement stays the same for every search.
+    if not ids:
+        return sa.false()
+    return Case.id == sa.any_(sa.bindparam("candidate_ids", ids,
+                                           type_=postgresql.ARRAY(sa.Integer)))  # fmt: skip
+
+
+def _postgresql_newest(
+    query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int
+) -> list[int]:
+    """The ids of the newest ``limit`` items of ``query`` that match, newest first.
+
+    A GIN index knows which items have a word, not which are the newest. For a word found in
+    a few items (a code, a phone number, a rare name) it is the way: few rows to fetch. For a
+    query of common syllables (most Vietnamese ones are) it reads long lists and fetches the
+    row of every match, seconds at a million items, while reading the newest items one by one
+    finds enough matches in a few thousand rows. And the planner's guess of how many items
+    match words that go together ("giấy phép xây dựng") is often a hundred times too low, so
+    left to itself it picks the index exactly when it should not. Hence each step here has
+    one plan: when a word of the query is rare (not one of the most common words that
+    PostgreSQL's own statistics list), the index; otherwise the newest :data:`RECENT_ROWS`
+    items one by one (through the primary key: the function ``ts_match_vq`` is ``@@``
+    without the operator the index serves), twice as many more when they hold a third of
+    ``limit`` matches, and only when that is still too few, the index for the older ones."""
+    vector, tsquery = _stored_vector(scope), _tsquery(terms, any_words)
+
+    def newest(*conditions, limit: int) -> list[int]:
+        select = query.where(*conditions).with_only_columns(Case.id)
+        return list(db.session.scalars(select.order_by(Case.id.desc()).limit(limit)))
+
+    if _has_a_rare_word(terms, scope, any_words):
+        return newest(vector.op("@@")(tsquery), limit=limit)
+    newest_id = db.session.scalar(sa.select(sa.func.max(Case.id)))
+    if newest_id is None:
+        return []
+    one_by_one = sa.func.ts_match_vq(vector, tsquery)
+    floor = newest_id - RECENT_ROWS
+    found = newest(Case.id > floor, one_by_one, limit=limit)
+    if floor >= 1 and len(found) * 3 >= limit > len(found):
+        # A third of them already: the rest is expected within twice as many rows again,
+        # still cheaper read one by one than fetched through the index.
+        further = floor - 2 * RECENT_ROWS
+        found += newest(Case.id <= floor, Case.id > further, one_by_one,
+                        limit=limit - len(found))  # fmt: skip
+        floor = further
+    if len(found) >= limit or floor < 1:
+        return found
+    return found + newest(Case.id <= floor, vector.op("@@")(tsquery), limit=limit - len(found))
+
+
+def _has_a_rare_word(terms: list[str], scope: Scope, any_words: bool) -> bool:
+    """Whether the query is sure to match few items: one of its words (all, when any word
+    will do) is not among the most common of the scope's vectors. An unfinished last word
+    may stand for many words: never rare."""
+    unfinished = not any_words and len(terms[-1]) > 1
+    whole = terms[:-1] if unfinished else terms
+    rare = [w for w in whole if w not in _frequent_words(scope)]
+    return len(rare) == len(terms) if any_words else bool(rare)
+
+
+#: How long a process keeps the most common words of the statistics (seconds).
+FREQUENT_WORDS_SECONDS = 600
+_frequent: dict[str, tuple[float, frozenset[str]]] = {}
+
+
+def _frequent_words(scope: Scope) -> frozenset[str]:
+    """The words ``ANALYZE`` found most often in the scope's vectors (a few hundred; each
+    word not listed is in fewer items than the least frequent listed, a few per thousand).
+    Before the first ``ANALYZE`` there are none: every word counts as rare, which is right
+    for the small table that has not been analysed yet."""
+    now = time.monotonic()
+    kept = _frequent.get(scope.vector_column)
+    if kept is not None and now - kept[0] < FREQUENT_WORDS_SECONDS:
+        return kept[1]
+    listed = db.session.execute(
+        sa.text(
+            "SELECT most_common_elems::text::text[] FROM pg_stats WHERE tablename = 'cases'"
+            " AND attname = :column AND schemaname = current_schema()"
+        ),
+        {"column": scope.vector_column},
+    ).scalar()
+    words = frozenset(listed or ())
+    _frequent[scope.vector_column] = (now, words)
+    return words
 
 
 def _dialect() -> str:
@@ -225,22 +321,19 @@ def postgresql_vector(scope: Scope) -> sa.ColumnElement:
 
 
 def _stored_vector(scope: Scope) -> sa.ColumnElement:
-    # Not a mapped column: the database computes it (GENERATED ALWAYS ... STORED).
-    return sa.table("cases", sa.column(scope.vector_column)).c[scope.vector_column]
+    # Not a mapped column: the database computes it (GENERATED ALWAYS ... STORED). Named in
+    # SQL text, so that it brings no FROM of its own beside the query's ``cases``.
+    return sa.literal_column(f"cases.{scope.vector_column}", type_=postgresql.TSVECTOR)
 
 
-def _postgresql(query, terms, scope, any_words):
+def _tsquery(terms: list[str], any_words: bool) -> sa.ColumnElement:
     def term(word: str, last: bool) -> str:
         quoted = "'" + word.replace("'", "''").replace("\\", "") + "'"
         return quoted + ":*" if last and len(word) > 1 and not any_words else quoted
 
     joiner = " | " if any_words else " & "
     expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
-    tsquery = sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), expression)
-    vector = _stored_vector(scope)
-    query = query.where(vector.op("@@")(tsquery))
-    score = sa.func.ts_rank(vector, tsquery)
-    return query, [score.desc()]
+    return sa.func.to_tsquery(sa.literal_column("'simple'::regconfig"), expression)
 
 
 # --- the index: DDL for create_all and the migration, and a rebuild ---------------------------
@@ -281,7 +374,7 @@ POSTGRESQL_INDEXES = {"officer": "ix_cases_search_officer", "public": "ix_cases_
 def postgresql_ddl() -> list[str]:
     """The stored tsvector columns and their GIN indexes, as SQL text (the migration writes
     out the same). Stored, so that ranking reads the vector instead of recomputing it."""
-    dialect = sa.dialects.postgresql.dialect()
+    dialect = postgresql.dialect()
     statements = []
     for scope in SCOPES:
         vector = postgresql_vector(scope)

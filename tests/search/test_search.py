@@ -2,9 +2,11 @@
 counts, accents and case are ignored, the best match comes first, and no text typed into the
 box breaks the page, on SQLite (FTS5) and PostgreSQL (text search) alike."""
 
+import re
 import unicodedata
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from intake.cases import search
@@ -165,3 +167,71 @@ def test_the_index_follows_every_write_and_can_be_rebuilt(org, app, client, now)
     assert result.exit_code == 0 and "rebuilt over 1 items" in result.output
     assert case.reference_code in queue_search(officer, "nao vet kenh")
     assert case.reference_code not in queue_search(officer, "khai thac cat")
+
+
+@pytest.mark.parametrize("words_are", ["frequent", "rare"])
+def test_the_newest_matches_are_found_past_the_rows_read_one_by_one(
+    org, now, monkeypatch, words_are
+):
+    # PostgreSQL asks its index at once for a rare word; for frequent words it reads the
+    # newest RECENT_ROWS items one by one, then more, then asks the index for older ones: the
+    # same matches whichever way, newest first, whatever the window.
+    frequent = frozenset({"khai", "sinh"}) if words_are == "frequent" else frozenset()
+    monkeypatch.setattr(search, "_frequent_words", lambda scope: frequent)
+    staff = make_staff()
+    made = []
+    for i in range(8):
+        title = "Khai sinh chậm" if i % 3 == 0 else f"Đất đai {i}"
+        made.append(advance(submit(now, title=title), State.ANSWERED, staff, now))
+    matching = [c for c in made if c.title.startswith("Khai")]  # items 0, 3, 6
+    query = sa.select(Case).where(Case.published_at.is_not(None))
+    for window in (1, 2, 3, 4, 100):
+        monkeypatch.setattr(search, "RECENT_ROWS", window)
+        found = db.session.scalars(
+            search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id], candidates=2)
+        ).all()
+        assert found == matching[1:], window  # the newest two, ranked alike, then by id
+        everything = search.ranked(query, "khai sinh", search.PUBLIC, order_by=[Case.id])
+        assert db.session.scalars(everything).all() == matching, window
+
+
+def test_with_a_search_each_tab_counts_the_rows_it_lists(org, app, now, monkeypatch):
+    # The tabs split one set of matches (the newest CANDIDATES), so a tab's count is always
+    # the number of its rows, also when more items match than are ranked.
+    staff = make_staff()
+    states = [State.RECEIVED, State.NEEDS_INFO, State.RECEIVED, State.ANSWERED, State.RECEIVED]
+    for state in states:
+        advance(submit(now, title="Khai sinh chậm"), state, staff, now)
+    advance(submit(now, title="Đất đai"), State.RECEIVED, staff, now)
+    db.session.commit()
+    monkeypatch.setattr(search, "CANDIDATES", 4)  # the oldest match is left out
+    client = signed_in(app, staff.intake)
+    for tab in ("to_classify", "needs_info", "all"):
+        html = client.get("/officer/intake", query_string={"tab": tab, "q": "khai sinh"}).text
+        counts = dict(re.findall(r'tab=(\w+)"[^>]*>[^<]*<span class="count">(\d+)</span>', html))
+        assert counts["to_classify"] == "2" and counts["needs_info"] == "1", counts
+        assert counts["all"] == "4", counts
+        rows = html.count('class="code-inline"')
+        assert rows == int(counts[tab]), (tab, rows)
+
+
+def test_the_words_postgresql_counts_as_frequent_come_from_its_statistics(org, now, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 has no such choice to make")
+    staff = make_staff()
+    for i in range(30):
+        advance(submit(now, title=f"Khai sinh chậm {i}"), State.ANSWERED, staff, now)
+    db.session.commit()
+    monkeypatch.setattr(search, "_frequent", {})
+    assert search._frequent_words(search.PUBLIC) == frozenset()  # never analysed: all rare
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE cases")
+    monkeypatch.setattr(search, "_frequent", {})
+    frequent = search._frequent_words(search.PUBLIC)
+    assert {"khai", "sinh", "cham"} <= frequent and "4711" not in frequent
+    assert search._has_a_rare_word(["khai", "4711", "sinh"], search.PUBLIC, any_words=False)
+    assert not search._has_a_rare_word(["khai", "sinh"], search.PUBLIC, any_words=False)
+    # An unfinished last word may stand for many: never the rare one.
+    assert not search._has_a_rare_word(["khai", "si"], search.PUBLIC, any_words=False)
+    assert not search._has_a_rare_word(["khai", "4711"], search.PUBLIC, any_words=True)
+    assert search._has_a_rare_word(["4711", "4712"], search.PUBLIC, any_words=True)
