@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.dialects import postgresql
 
 from intake.cases.models import Case
@@ -215,6 +216,28 @@ def _postgresql_newest(
     items one by one (through the primary key: the function ``ts_match_vq`` is ``@@``
     without the operator the index serves), twice as many more when they hold a third of
     ``limit`` matches, and only when that is still too few, the index for the older ones."""
+    memo = _request_memo()
+    key = _memo_key(query, terms, scope, any_words, limit)
+    if key not in memo:
+        memo[key] = _postgresql_find_newest(query, terms, scope, any_words, limit)
+    return memo[key]
+
+
+def _request_memo() -> dict:
+    """Found once per request: a queue page asks for its rows and for its tabs' counts within
+    the same matches. Only a request's own reads come between, never a write."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("intake_search_newest", {})
+
+
+def _memo_key(query: sa.Select, terms, scope: Scope, any_words: bool, limit: int) -> tuple:
+    compiled = query.compile(dialect=db.session.get_bind().dialect)
+    params = repr(sorted(compiled.params.items()))
+    return compiled.string, params, tuple(terms), scope.name, any_words, limit
+
+
+def _postgresql_find_newest(query, terms, scope, any_words, limit) -> list[int]:
     vector, tsquery = _stored_vector(scope), _tsquery(terms, any_words)
 
     def newest(*conditions, limit: int) -> list[int]:

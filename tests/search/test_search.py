@@ -235,3 +235,26 @@ def test_the_words_postgresql_counts_as_frequent_come_from_its_statistics(org, n
     assert not search._has_a_rare_word(["khai", "si"], search.PUBLIC, any_words=False)
     assert not search._has_a_rare_word(["khai", "4711"], search.PUBLIC, any_words=True)
     assert search._has_a_rare_word(["4711", "4712"], search.PUBLIC, any_words=True)
+
+
+def test_a_queue_page_looks_for_its_matches_once(org, app, now):
+    # The rows and the tabs' counts are taken from the same matches: found once per request.
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 finds them within each statement")
+    staff = make_staff()
+    advance(submit(now, title="Khai sinh chậm"), State.RECEIVED, staff, now)
+    db.session.commit()
+    client = signed_in(app, staff.intake)
+    searches = []
+
+    def seen(conn, cursor, statement, *args):
+        if "@@" in statement or "ts_match_vq" in statement:
+            searches.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        html = queue_search(client, "khai sinh")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert "Khai sinh chậm" in html
+    assert len(searches) == 1, searches
