@@ -21,6 +21,7 @@ syntax for either engine.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass
 
@@ -156,24 +157,18 @@ def ranked(
     if not terms:
         query = query if then is None else query.where(then)
         return query.order_by(*order_by)
-    candidates = candidates or CANDIDATES
+    found = _newest_matches(query, terms, scope, any_words, candidates or CANDIDATES)
     if _dialect() == "postgresql":
-        newest = _postgresql_newest(query, terms, scope, any_words, candidates)
-        vector, tsquery = _stored_vector(scope), _tsquery(terms, any_words)
-        result = sa.select(Case).where(_one_of(newest))
-        result = result if then is None else result.where(then)
-        return result.order_by(sa.func.ts_rank(vector, tsquery).desc(), *order_by)
-    matched, (score,) = _sqlite(query, terms, scope, any_words)
-    hits = score.table
-    newest = (
-        matched.with_only_columns(hits.c.case_id, score)
-        .order_by(hits.c.case_id.desc())
-        .limit(candidates)
-        .subquery("candidates")
-    )
-    result = sa.select(Case).join(newest, newest.c.case_id == Case.id)
+        result = sa.select(Case).where(_one_of(list(found)))
+        best = sa.func.ts_rank(_stored_vector(scope), _tsquery(terms, any_words)).desc()
+    else:
+        # The scores found, as one JSON parameter joined by id: a CASE of hundreds of
+        # branches would be evaluated for every row. bm25: lower is better.
+        scores = sa.func.json_each(json.dumps(found)).table_valued("key", "value")
+        result = sa.select(Case).join(scores, Case.id == sa.cast(scores.c.key, sa.Integer))
+        best = scores.c.value
     result = result if then is None else result.where(then)
-    return result.order_by(newest.c.score, *order_by)
+    return result.order_by(best, *order_by)
 
 
 def candidate_filter(query: sa.Select, text: str, scope: Scope) -> sa.ColumnElement[bool]:
@@ -182,21 +177,41 @@ def candidate_filter(query: sa.Select, text: str, scope: Scope) -> sa.ColumnElem
     terms = words(text)
     if not terms:
         return sa.true()
-    candidates = CANDIDATES
-    if _dialect() == "postgresql":
-        return _one_of(_postgresql_newest(query, terms, scope, False, candidates))
-    matched, (score,) = _sqlite(query, terms, scope, False)
-    hits = score.table
-    newest = matched.with_only_columns(hits.c.case_id).order_by(hits.c.case_id.desc())
-    return Case.id.in_(newest.limit(candidates).scalar_subquery())
+    return _one_of(list(_newest_matches(query, terms, scope, False, CANDIDATES)))
 
 
 def _one_of(ids: list[int]) -> sa.ColumnElement[bool]:
-    # One array parameter rather than hundreds: the statement stays the same for every search.
     if not ids:
         return sa.false()
+    if _dialect() != "postgresql":
+        return Case.id.in_(ids)
+    # One array parameter rather than hundreds: the statement stays the same for every search.
     return Case.id == sa.any_(sa.bindparam("candidate_ids", ids,
                                            type_=postgresql.ARRAY(sa.Integer)))  # fmt: skip
+
+
+def _newest_matches(
+    query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int
+) -> dict[int, float | None]:
+    """The newest ``limit`` items of ``query`` that match, newest first: id -> score (SQLite's
+    bm25; None on PostgreSQL, which ranks in the final select). Found by running a statement
+    (two or three on PostgreSQL), once per request: a queue page asks for its rows and for its
+    tabs' counts within the same matches, and only the request's own reads come between."""
+    memo = g.setdefault("intake_search_newest", {}) if has_request_context() else {}
+    compiled = query.compile(dialect=db.session.get_bind().dialect)
+    key = (compiled.string, repr(sorted(compiled.params.items())), tuple(terms), scope.name,
+           any_words, limit)  # fmt: skip
+    if key not in memo:
+        if _dialect() == "postgresql":
+            ids = _postgresql_newest(query, terms, scope, any_words, limit)
+            memo[key] = dict.fromkeys(ids)
+        else:
+            matched, (score,) = _sqlite(query, terms, scope, any_words)
+            hits = score.table
+            newest = matched.with_only_columns(hits.c.case_id, score)
+            rows = db.session.execute(newest.order_by(hits.c.case_id.desc()).limit(limit))
+            memo[key] = {case_id: score for case_id, score in rows}
+    return memo[key]
 
 
 def _postgresql_newest(
@@ -216,28 +231,6 @@ def _postgresql_newest(
     items one by one (through the primary key: the function ``ts_match_vq`` is ``@@``
     without the operator the index serves), twice as many more when they hold a third of
     ``limit`` matches, and only when that is still too few, the index for the older ones."""
-    memo = _request_memo()
-    key = _memo_key(query, terms, scope, any_words, limit)
-    if key not in memo:
-        memo[key] = _postgresql_find_newest(query, terms, scope, any_words, limit)
-    return memo[key]
-
-
-def _request_memo() -> dict:
-    """Found once per request: a queue page asks for its rows and for its tabs' counts within
-    the same matches. Only a request's own reads come between, never a write."""
-    if not has_request_context():
-        return {}
-    return g.setdefault("intake_search_newest", {})
-
-
-def _memo_key(query: sa.Select, terms, scope: Scope, any_words: bool, limit: int) -> tuple:
-    compiled = query.compile(dialect=db.session.get_bind().dialect)
-    params = repr(sorted(compiled.params.items()))
-    return compiled.string, params, tuple(terms), scope.name, any_words, limit
-
-
-def _postgresql_find_newest(query, terms, scope, any_words, limit) -> list[int]:
     vector, tsquery = _stored_vector(scope), _tsquery(terms, any_words)
 
     def newest(*conditions, limit: int) -> list[int]:
