@@ -46,10 +46,10 @@ class QueueFilters:
 
 def queue(user: User, tab: str, filters: QueueFilters) -> sa.Select:
     """The cases of one tab of a queue, visible to ``user``, filtered; the best match first when
-    searched (among the newest matches of all the tabs: :func:`tab_counts` counts the same),
-    else most urgent first."""
+    searched (among the newest matches of the tab: :func:`tab_counts` counts the same), else
+    most urgent first."""
     query = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
-    return search.ranked(query, filters.q, search.OFFICER, then=_tab_condition(user, tab),
+    return search.ranked(query.where(_tab_condition(user, tab)), filters.q, search.OFFICER,
                          order_by=[
         sa.case((Case.state.in_(OPEN_STATES), 0), else_=1),  # finished items last
         sa.case((Case.priority == "urgent", 0), else_=1),
@@ -124,11 +124,18 @@ def tab_counts(
     answer (the state's, the unit's), not one pass over every item."""
     conditions = _tab_conditions(user)
     filters = filters or QueueFilters()
+    if filters.q:
+        # The rows each tab lists: its own newest matches, as :func:`queue` ranks them (found
+        # once per request, so the tab on screen shares its rows' search).
+        searched = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
+        return {
+            t: search.candidate_count(
+                searched.where(conditions.get(t, sa.false())), filters.q, search.OFFICER
+            )  # fmt: skip
+            for t in tabs
+        }
     visible = _apply_filters(sa.select(sa.func.count()).select_from(Case), filters)
     visible = visible.where(visible_filter(user))
-    if filters.q:  # the very items the tabs' rows are taken from, through the search function
-        searched = _apply_filters(sa.select(Case).where(visible_filter(user)), filters)
-        visible = visible.where(search.candidate_filter(searched, filters.q, search.OFFICER))
     columns = [
         visible.where(conditions.get(t, sa.false())).scalar_subquery().label(t) for t in tabs
     ]

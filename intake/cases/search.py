@@ -143,19 +143,13 @@ def ranked(
     order_by: list,
     any_words: bool = False,
     candidates: int | None = None,
-    then: sa.ColumnElement[bool] | None = None,
 ) -> sa.Select:
     """``query`` (a select of Case, with the caller's filters) narrowed to the items matching
     ``text`` in ``scope``, the best match first and ``order_by`` among equals; without a query,
     simply in ``order_by``. The one query function of the queues, /published and similar
-    items.
-
-    ``then`` narrows the result after the newest ``candidates`` matches of ``query`` are chosen:
-    a queue's tab, so that the tabs split one set of matches and each tab's count
-    (:func:`candidate_filter`) is the number of rows it lists."""
+    items. A queue's tab counts (:func:`candidate_count`) are the number of rows it lists."""
     terms = words(text) if isinstance(text, str) else list(text)
     if not terms:
-        query = query if then is None else query.where(then)
         return query.order_by(*order_by)
     found = _newest_matches(query, terms, scope, any_words, candidates or CANDIDATES)
     if _dialect() == "postgresql":
@@ -167,17 +161,16 @@ def ranked(
         scores = sa.func.json_each(json.dumps(found)).table_valued("key", "value")
         result = sa.select(Case).join(scores, Case.id == sa.cast(scores.c.key, sa.Integer))
         best = scores.c.value
-    result = result if then is None else result.where(then)
     return result.order_by(best, *order_by)
 
 
-def candidate_filter(query: sa.Select, text: str, scope: Scope) -> sa.ColumnElement[bool]:
-    """The condition "is one of the items :func:`ranked` would rank" for ``query`` and
-    ``text``: what a queue's tab counts are taken within."""
+def candidate_count(query: sa.Select, text: str, scope: Scope) -> int:
+    """How many items :func:`ranked` lists for ``query`` and ``text``: the matches, at most
+    :data:`CANDIDATES`."""
     terms = words(text)
     if not terms:
-        return sa.true()
-    return _one_of(list(_newest_matches(query, terms, scope, False, CANDIDATES)))
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return len(_newest_matches(query, terms, scope, False, CANDIDATES))
 
 
 def _one_of(ids: list[int]) -> sa.ColumnElement[bool]:
