@@ -18,7 +18,7 @@ from sqlalchemy.orm import joinedload
 from intake import cache_versions, clock
 from intake.accounts.models import Role
 from intake.cases import permissions as perms
-from intake.cases import queries
+from intake.cases import queries, search
 from intake.cases.models import Case, Channel
 from intake.core.calendar import local_date
 from intake.core.deadlines import Priority
@@ -161,6 +161,8 @@ def _listing(tabs, tab: str, common: dict, now) -> dict:
         new_ids=new_ids,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
         personal=lambda case, part: f"@@intake-personal:{part}:{case.id}@@",
+        # A search ranks the newest matches only: at that many, the pager says more may match.
+        capped=bool(search.words(filters.q)) and page.total >= search.CANDIDATES,
         **common,
     )
     rows_html = _filled(template, {c.id: _personal(c) for c in page.items})

@@ -7,7 +7,7 @@ from flask import abort, render_template, request
 from flask_babel import get_locale
 from sqlalchemy.orm import joinedload
 
-from intake.cases import queries
+from intake.cases import queries, search
 from intake.cases.models import Case
 from intake.core.reference import normalise_reference_code
 from intake.extensions import db
@@ -42,7 +42,9 @@ def published():
     )
     query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
-    return render_template("public/published.html", form=form, page=page)
+    # A search ranks the newest matches only: at that many, say that more may match.
+    capped = bool(search.words(q)) and page.total >= search.CANDIDATES
+    return render_template("public/published.html", form=form, page=page, capped=capped)
 
 
 @bp.get("/published/<code>")

@@ -258,3 +258,19 @@ def test_a_queue_page_searches_once_per_tab(org, app, now, monkeypatch):
         sa.event.remove(db.engine, "before_cursor_execute", seen)
     assert "Khai sinh chậm" in html
     assert len(searches) == len(queries.INTAKE_TABS), searches
+
+
+def test_at_the_limit_of_ranked_matches_the_pages_say_more_may_match(org, app, client, now,
+                                                                    monkeypatch):  # fmt: skip
+    staff = make_staff()
+    for _ in range(3):
+        advance(submit(now, title="Khai sinh chậm"), State.ANSWERED, staff, now)
+    db.session.commit()
+    officer = signed_in(app, staff.intake)
+    assert "3 kết quả" in published_search(client, "khai sinh")
+    assert "trên 3 hồ sơ" in queue_search(officer, "khai sinh")
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    assert "Từ 2 kết quả trở lên" in published_search(client, "khai sinh")
+    assert "trên 2 hồ sơ mới nhất khớp với từ khóa" in queue_search(officer, "khai sinh")
+    english = client.get("/published", query_string={"q": "khai sinh", "lang": "en"}).text
+    assert "2 results or more" in english
