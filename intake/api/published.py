@@ -97,9 +97,10 @@ def published_item(case: Case) -> dict:
 def list_published(filters: dict, pagination_parameters):
     """Kết quả trả lời đã công khai. The published answers, searched and filtered.
 
-    Với ``q``: kết quả khớp nhất trước; không có ``q``: mới nhất trước. With ``q`` the best
-    match first (every word must appear, accents ignored), else the newest first. The total
-    is in the X-Pagination header."""
+    Với ``q``: kết quả khớp nhất trước, trong 500 kết quả khớp mới nhất; không có ``q``: mới
+    nhất trước. With ``q`` the best match first among the 500 newest matches (every word must
+    appear, accents ignored; add words to reach older items), else the newest first. The
+    total is in the X-Pagination header: with ``q``, at most 500."""
     query = queries.published_cases(
         q=filters["q"] or "",
         field_id=filters["field_id"],

@@ -17,7 +17,7 @@ from intake.api.officers.schemas import CaseSummarySchema, QueueSchema
 from intake.api.officers.views import summary
 from intake.api.problems import ProblemError
 from intake.cases import permissions as perms
-from intake.cases import queries
+from intake.cases import queries, search
 from intake.cases.models import Case, Channel
 from intake.core.deadlines import Priority
 from intake.core.states import State
@@ -36,7 +36,9 @@ class QueueFilterSchema(Schema):
     """The queue page's filters; an unknown value is refused here (the page ignores it)."""
 
     q = fields.String(validate=validate.Length(max=200), metadata={"description": "Search "
-                      "(diacritics ignored), best match first."})  # fmt: skip
+                      "(diacritics ignored), best match first among the tab's "
+                      f"{search.CANDIDATES} newest matches; the total and the tab counts are "
+                      f"then at most {search.CANDIDATES}."})  # fmt: skip
     state = fields.String(validate=validate.OneOf(_values(State)))
     field_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     unit_id = fields.Integer(
