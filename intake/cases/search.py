@@ -173,6 +173,12 @@ def candidate_count(query: sa.Select, text: str, scope: Scope) -> int:
     return len(_newest_matches(query, terms, scope, False, CANDIDATES))
 
 
+def more_may_match(text: str, total: int) -> bool:
+    """Whether a page of ``total`` results for ``text`` may leave matches out: a search ranks
+    the newest :data:`CANDIDATES` matches only, so at that many the page says so."""
+    return bool(words(text)) and total >= CANDIDATES
+
+
 def _one_of(ids: list[int]) -> sa.ColumnElement[bool]:
     if not ids:
         return sa.false()
@@ -187,9 +193,10 @@ def _newest_matches(
     query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int
 ) -> dict[int, float | None]:
     """The newest ``limit`` items of ``query`` that match, newest first: id -> score (SQLite's
-    bm25; None on PostgreSQL, which ranks in the final select). Found by running a statement
-    (two or three on PostgreSQL), once per request: a queue page asks for its rows and for its
-    tabs' counts within the same matches, and only the request's own reads come between."""
+    bm25; None on PostgreSQL, which ranks in the final select). Found by running statements
+    (one on SQLite, up to four on PostgreSQL), once per request: a queue page asks for its
+    rows and for its tab's count within the same matches, and only the request's own reads
+    come between."""
     memo = g.setdefault("intake_search_newest", {}) if has_request_context() else {}
     compiled = query.compile(dialect=db.session.get_bind().dialect)
     key = (compiled.string, repr(sorted(compiled.params.items())), tuple(terms), scope.name,

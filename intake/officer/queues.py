@@ -161,8 +161,7 @@ def _listing(tabs, tab: str, common: dict, now) -> dict:
         new_ids=new_ids,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
         personal=lambda case, part: f"@@intake-personal:{part}:{case.id}@@",
-        # A search ranks the newest matches only: at that many, the pager says more may match.
-        capped=bool(search.words(filters.q)) and page.total >= search.CANDIDATES,
+        capped=search.more_may_match(filters.q, page.total),
         **common,
     )
     rows_html = _filled(template, {c.id: _personal(c) for c in page.items})

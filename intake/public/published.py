@@ -42,8 +42,7 @@ def published():
     )
     query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
-    # A search ranks the newest matches only: at that many, say that more may match.
-    capped = bool(search.words(q)) and page.total >= search.CANDIDATES
+    capped = search.more_may_match(q, page.total)
     return render_template("public/published.html", form=form, page=page, capped=capped)
 
 
