@@ -150,6 +150,11 @@ class Defaults:
     # may turn it on for themselves. Off only for development and the demo of `make run`:
     # production refuses to start without it.
     REQUIRE_2FA = True
+    # How officers' passwords are hashed (werkzeug's method string): scrypt, werkzeug's own
+    # default, costs about 0.1 s per hash on purpose. The test suite makes hundreds of accounts
+    # and sets a cheap method, as Django's PASSWORD_HASHERS advice does; production refuses any
+    # method but scrypt. A stored hash names its method, so changing it never locks anyone out.
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 — a method name, not a password
     TWO_FACTOR_ROLES = ["admin", "supervisor"]
     TWO_FACTOR_ISSUER = "PAKN"
     # Security headers (intake/web/headers.py). HSTS is sent in production over HTTPS.
@@ -212,6 +217,8 @@ def _check_production(config) -> None:
         problems.append("production runs on PostgreSQL: set INTAKE_SQLALCHEMY_DATABASE_URI")
     if not config.get("REQUIRE_2FA"):
         problems.append("INTAKE_REQUIRE_2FA must stay on: officers sign in with a second factor")
+    if not str(config.get("PASSWORD_HASH_METHOD", "")).startswith("scrypt"):
+        problems.append("INTAKE_PASSWORD_HASH_METHOD must be scrypt: passwords need a slow hash")
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

@@ -175,6 +175,9 @@ def app(database_url, tmp_path, request, _schema):
             # Most tests sign in as supervisors and administrators with a password alone;
             # tests/accounts/test_two_factor.py turns the requirement on.
             "REQUIRE_2FA": False,
+            # scrypt's 0.1 s per hash, on every account a test makes and every sign-in, was a
+            # large part of the suite's time; tests/accounts/test_login.py checks the default.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
             # Off unless a test turns it on (tests/notifications/test_sms.py): the e-mail
             # tests count the outbox. Nothing listens on this port unless a test starts it.
             "SMS_ENABLED": False,

@@ -47,3 +47,27 @@ def test_production_starts_with_proper_settings():
         }
     )
     assert app.config["ENV_NAME"] == "production"
+
+
+def test_passwords_are_hashed_with_scrypt_unless_configured_and_production_insists():
+    from intake.accounts.passwords import hash_password, verify
+
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        stored = hash_password("một cụm từ dài khó đoán")
+    assert stored.startswith("scrypt:")
+    with pytest.raises(RuntimeError, match="INTAKE_PASSWORD_HASH_METHOD"):
+        create_app(
+            {
+                "ENV_NAME": "production",
+                "SECRET_KEY": "a-long-random-secret-value-0123456789abcdef",
+                "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1/db",
+                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+            }
+        )
+    # A hash names its method: changing the setting locks nobody out.
+    cheap = create_app({"TESTING": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
+    with cheap.app_context():
+        assert verify(stored, "một cụm từ dài khó đoán")
+        assert not verify(stored, "một cụm từ khác")
+        assert not verify(None, "một cụm từ dài khó đoán")

@@ -8,8 +8,9 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
+from intake.accounts import passwords
 from intake.extensions import db
 from intake.org.models import Unit
 from intake.sqltypes import UTCDateTime, enum_column, utcnow
@@ -58,7 +59,7 @@ class User(UserMixin, db.Model):
         return self.totp_enabled_at is not None and bool(self.totp_secret)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = passwords.hash_password(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

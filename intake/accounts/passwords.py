@@ -15,6 +15,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -73,15 +74,20 @@ def _personal_parts(email: str, full_name: str) -> set[str]:
 # --- checking a password in the same time for every account ----------------------------------
 
 
+def hash_password(password: str) -> str:
+    """The stored form of ``password``, by the configured method (``PASSWORD_HASH_METHOD``)."""
+    return generate_password_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @functools.cache
-def _dummy_hash() -> str:
+def _dummy_hash(method: str) -> str:
     """A hash of no one's password, made like the real ones, checked when the account is
     unknown or disabled: the answer takes as long as for a real account."""
-    return generate_password_hash("not-a-password-of-anyone")
+    return generate_password_hash("not-a-password-of-anyone", method)
 
 
 def verify(password_hash: str | None, password: str) -> bool:
     if not password_hash:
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return False
     return check_password_hash(password_hash, password)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from werkzeug.security import generate_password_hash
 
 from intake.accounts.models import Role, User
@@ -42,15 +43,16 @@ PASSWORD = "mat-khau-thu-nghiem"  # noqa: S105
 
 
 @functools.cache
-def _password_hash() -> str:
-    # One real (slow, scrypt) hash shared by every test user.
-    return generate_password_hash(PASSWORD)
+def _password_hash(method: str) -> str:
+    # One hash shared by every test user, by the method the app is configured with (cheap in
+    # tests; every sign-in checks it).
+    return generate_password_hash(PASSWORD, method)
 
 
 def make_user(email: str, role: Role, unit_code: str, name: str | None = None) -> User:
     unit = db.session.scalar(sa.select(Unit).where(Unit.code == unit_code))
     user = User(email=email, full_name=name or email.split("@")[0], role=role, unit=unit)
-    user.password_hash = _password_hash()
+    user.password_hash = _password_hash(current_app.config["PASSWORD_HASH_METHOD"])
     db.session.add(user)
     return user
 
