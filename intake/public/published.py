@@ -16,7 +16,7 @@ from intake.public.blueprint import bp
 from intake.public.forms import PublishedSearchForm
 from intake.web import page_cache, throttle
 from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, shared_page
-from intake.web.params import id_param, page_number
+from intake.web.params import id_param, page_number, redirect_to_written_page, redirect_without
 
 #: A search is never kept (what people type is theirs); the list and its filters are.
 _LIST_ARGS = {"q": page_cache.EMPTY, "field_id": NUMBER, "unit_id": NUMBER, "page": NUMBER}
@@ -30,6 +30,13 @@ def published():
     form.field_id.choices = choices.field_choices(locale, blank=choices.ALL_LABEL)
     form.unit_id.choices = choices.unit_choices(locale, blank=choices.ALL_LABEL)
     valid = form.validate()
+    # A field or unit that is not one of the list's, or a page number not written as one, is
+    # sent to the list without it: never a render of the whole list under a key of its own.
+    unknown = [name for name in ("field_id", "unit_id") if form[name].errors]
+    if unknown:
+        return redirect_without(*unknown)
+    if (written := redirect_to_written_page()) is not None:
+        return written
     q = (form.q.data or "") if valid else ""
     if q.strip() and not throttle.take("PUBLIC_SEARCH_LIMIT", throttle.client_address()):
         # Told to wait, and nothing searched: the list itself (no words) stays open to all.
@@ -42,6 +49,8 @@ def published():
     )
     query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
+    if page.page > 1 and not page.items:  # past the end: the last page (or the first)
+        return redirect_without("page") if page.pages <= 1 else redirect_without(page=page.pages)
     capped = search.more_may_match(q, page.total)
     return render_template("public/published.html", form=form, page=page, capped=capped)
 

@@ -10,6 +10,7 @@ from intake import clock
 from intake.public.blueprint import bp
 from intake.reports.public import available_years, public_statistics
 from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, STATISTICS, shared_page
+from intake.web.params import redirect_without
 
 
 @bp.get("/stats")
@@ -21,6 +22,8 @@ def stats():
     years = available_years(now)  # only years with figures
     requested = request.args.get("year", "")
     valid = requested.isdecimal() and len(requested) <= 4 and int(requested) in years
+    if "year" in request.args and not valid:
+        return redirect_without("year")  # the current year's page, kept, not one render per value
     year = int(requested) if valid else years[0]
     figures = public_statistics(
         year,

@@ -7,7 +7,9 @@ the first page), never an overflow deep inside a query.
 
 from __future__ import annotations
 
-from flask import request
+from urllib.parse import urlencode
+
+from flask import redirect, request
 from werkzeug.routing import IntegerConverter
 
 #: The largest id an INTEGER column holds on PostgreSQL (SQLite's limit is higher).
@@ -41,3 +43,31 @@ def page_number(name: str = "page") -> int:
     if text.isascii() and text.isdigit() and len(text) <= 7:
         return min(max(int(text), 1), MAX_PAGE)
     return 1
+
+
+def redirect_without(*names: str, **values) -> object:
+    """The same page without the parameters ``names`` (and with ``values`` set): a value that a
+    public page does not know (a year without figures, a field that does not exist, "page=007")
+    is not a page of its own. Rendering it would show the default page under a new cache key
+    each time, so anyone inventing values could make the server render uncached pages at will;
+    one cheap redirect to the page that is kept costs nothing and tells the browser where it is."""
+    args = request.args.to_dict(flat=False)
+    for name in (*names, *values):
+        args.pop(name, None)
+    args.update({name: [str(value)] for name, value in values.items()})
+    # Not url_for: a parameter named "endpoint" or "_external" would be taken as its own.
+    query = urlencode(args, doseq=True)
+    return redirect(f"{request.script_root}{request.path}{'?' if query else ''}{query}", 302)
+
+
+def redirect_to_written_page(name: str = "page") -> object | None:
+    """A redirect when ``?page=`` is not written as the page number it is read as ("0", "02",
+    "abc", "99999999"): the same list, under the one spelling that is kept; else None."""
+    text = request.args.get(name)
+    if text is None or text == str(page_number(name)):
+        return None
+    return (
+        redirect_without(name)
+        if page_number(name) == 1
+        else redirect_without(**{name: page_number(name)})
+    )
