@@ -24,7 +24,7 @@ from intake.core.calendar import local_date
 from intake.core.deadlines import Priority
 from intake.core.states import State
 from intake.extensions import cache, db
-from intake.officer import forms, workload
+from intake.officer import forms, frame, workload
 from intake.officer.blueprint import bp
 from intake.org import choices
 from intake.web.params import id_param, page_number
@@ -76,12 +76,23 @@ def _render_queue(tabs, endpoint: str, default_tab: str):
         "endpoint": endpoint,
         "now": now,
     }
-    return render_template(
-        "officer/queue.html",
-        listing=_listing(tabs, tab, common, now),
-        load=workload.unit_load(current_user.unit_id, now)
+    load = (
+        workload.unit_load(current_user.unit_id, now)
         if endpoint == "officer.unit_queue" and current_user.role is Role.UNIT_LEAD
-        else None,
+        else None
+    )
+    listing = _listing(tabs, tab, common, now)
+    load_box = render_template("officer/_queue_load.html", load=load) if load else ""
+    # The page around the listing is the role's, drawn once (intake.officer.frame).
+    return frame.render(
+        "officer/queue.html",
+        key=(tab,),
+        parts={
+            "queue_tabs": listing["tabs"],
+            "queue_filters": listing["filters"],
+            "queue_rows": listing["rows"],
+            "load_box": Markup(load_box),  # noqa: S704 — our own template's output
+        },
         **common,
     )
 
