@@ -3,6 +3,9 @@ latency and the ratio to a bare Flask endpoint measured in the same run.
 
 usage: python bench/bench_http.py [--db sqlite|postgresql|both] [--duration S] [N ...]
        (default: both databases; 5000 100000 items; 5 s per page)
+       python bench/bench_http.py --existing DATABASE_URL [--duration S]
+       (a database made earlier, e.g. by `flask intake demo --items 1000000`, measured as it
+       is: generating a million items takes the better part of an hour)
 
 For each database and size (growing one database through the sizes): the demo province and
 N generated items (`flask intake demo --items`), then the app under gunicorn (2 sync workers)
@@ -449,11 +452,30 @@ def run_engine(engine_name: str, sizes: list[int], duration: int, hello_port: in
             server.stop()
 
 
+def measure_existing(url: str, duration: int, hello_port: int) -> None:
+    engine_name = "sqlite" if url.startswith("sqlite") else "postgresql"
+    if engine_name == "postgresql":
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        size = connection.scalar(sa.text("SELECT count(*) FROM cases"))
+    engine.dispose()
+    analyse(url)
+    server = Server(f"app-{engine_name}", "wsgi:app", PORT, app_env(url))
+    try:
+        measure(engine_name, size, duration, hello_port)
+        rss = ", ".join(f"{mb:.0f}" for mb in server.worker_rss_mb())
+        log(f"{engine_name:<10} {size:>9,} items  worker RSS after the load: {rss} MB")
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--duration", type=int, default=5, help="seconds of load per page")
     parser.add_argument("sizes", nargs="*", type=int, default=[5000, 100000])
+    parser.add_argument("--existing", metavar="DATABASE_URL", help="measure this database as it is")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -466,7 +488,9 @@ def main() -> None:
     hello = Server("hello", "bench.hello_app:app", PORT + 1, {**os.environ,
                    "XDG_RUNTIME_DIR": str(WORK / "run-hello")})  # fmt: skip
     try:
-        for engine_name in engines:
+        if args.existing:
+            measure_existing(args.existing, args.duration, PORT + 1)
+        for engine_name in engines if not args.existing else []:
             run_engine(engine_name, sorted(args.sizes), args.duration, PORT + 1)
     finally:
         hello.stop()
