@@ -204,6 +204,17 @@ def psycopg_url(url: str) -> str:
     return url
 
 
+def _slow_password_hash(method: str) -> bool:
+    """``scrypt`` (werkzeug's defaults) or ``scrypt:n:r:p`` costing at least as much."""
+    if method == "scrypt":
+        return True
+    name, *cost = method.split(":")
+    if name != "scrypt" or len(cost) != 3 or not all(c.isascii() and c.isdigit() for c in cost):
+        return False
+    n, r, p = map(int, cost)
+    return n >= 2**15 and r >= 8 and p >= 1
+
+
 def _check_production(config) -> None:
     """Refuse to serve citizens' data with settings that are only safe on a developer's laptop."""
     if config["ENV_NAME"] != "production":
@@ -217,8 +228,11 @@ def _check_production(config) -> None:
         problems.append("production runs on PostgreSQL: set INTAKE_SQLALCHEMY_DATABASE_URI")
     if not config.get("REQUIRE_2FA"):
         problems.append("INTAKE_REQUIRE_2FA must stay on: officers sign in with a second factor")
-    if not str(config.get("PASSWORD_HASH_METHOD", "")).startswith("scrypt"):
-        problems.append("INTAKE_PASSWORD_HASH_METHOD must be scrypt: passwords need a slow hash")
+    if not _slow_password_hash(str(config.get("PASSWORD_HASH_METHOD", ""))):
+        problems.append(
+            "INTAKE_PASSWORD_HASH_METHOD must be scrypt, at least werkzeug's own cost"
+            " (scrypt:32768:8:1): passwords need a slow hash"
+        )
     if problems:
         raise RuntimeError("Refusing to start in production: " + "; ".join(problems))
 

@@ -56,15 +56,16 @@ def test_passwords_are_hashed_with_scrypt_unless_configured_and_production_insis
     with app.app_context():
         stored = hash_password("một cụm từ dài khó đoán")
     assert stored.startswith("scrypt:")
-    with pytest.raises(RuntimeError, match="INTAKE_PASSWORD_HASH_METHOD"):
-        create_app(
-            {
-                "ENV_NAME": "production",
-                "SECRET_KEY": "a-long-random-secret-value-0123456789abcdef",
-                "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1/db",
-                "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
-            }
-        )
+    production = {
+        "ENV_NAME": "production",
+        "SECRET_KEY": "a-long-random-secret-value-0123456789abcdef",
+        "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1/db",
+    }
+    for weak in ("pbkdf2:sha256:1", "scrypt:2:1:1", "scryptx", "scrypt:32768:8"):
+        with pytest.raises(RuntimeError, match="INTAKE_PASSWORD_HASH_METHOD"):
+            create_app({**production, "PASSWORD_HASH_METHOD": weak})
+    for slow in ("scrypt", "scrypt:65536:8:1"):
+        assert create_app({**production, "PASSWORD_HASH_METHOD": slow})
     # A hash names its method: changing the setting locks nobody out.
     cheap = create_app({"TESTING": True, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"})
     with cheap.app_context():

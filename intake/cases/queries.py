@@ -63,11 +63,14 @@ def _tab_condition(user: User, tab: str) -> sa.ColumnElement[bool]:
     return _tab_conditions(user, (tab,))[tab]
 
 
-def _open_cooperation(unit_id: int | None = None) -> sa.Select:
-    query = sa.select(CooperationRequest.case_id).where(
+def _open_cooperation() -> sa.Select:
+    return sa.select(CooperationRequest.case_id).where(
         CooperationRequest.status == CooperationStatus.OPEN
     )
-    return query if unit_id is None else query.where(CooperationRequest.unit_id == unit_id)
+
+
+def _open_cooperation_asked_of(unit_id: int | None) -> sa.Select:
+    return _open_cooperation().where(CooperationRequest.unit_id == unit_id)
 
 
 #: Each tab's condition, from the reader's unit and id. Built only for the tabs asked for: a
@@ -96,7 +99,7 @@ _TABS = {
     "mine": lambda unit_id, user_id: sa.and_(
         Case.handler_id == user_id, Case.state.in_(OPEN_STATES)
     ),
-    "cooperation": lambda unit_id, user_id: Case.id.in_(_open_cooperation(unit_id)),
+    "cooperation": lambda unit_id, user_id: Case.id.in_(_open_cooperation_asked_of(unit_id)),
     "done": lambda unit_id, user_id: sa.and_(
         Case.lead_unit_id == unit_id,
         Case.state.in_([State.ANSWER_REVIEW, State.ANSWERED, State.CLOSED]),

@@ -33,6 +33,8 @@ from intake.web.template_helpers import current_language, url_for_language
 _HOLES = re.compile(r"@@intake-frame:([a-z_.]+)@@")
 _FRAMES = "intake.officer.frames"
 LANGUAGES = ("vi", "en")
+#: Under a key whose page cannot be drawn as a frame: drawn in full each time, without trying.
+_NOT_KEPT = object()
 
 
 def _hole(name: str) -> str:
@@ -74,21 +76,24 @@ def render(template: str, *, key: tuple, parts: dict[str, Markup], **context) ->
     if "_flashes" in session:
         return render_template(template, **parts, **context)
     frames = current_app.extensions.setdefault(_FRAMES, {})
-    frame_key = (template, current_user.role, str(get_locale()), request.endpoint, *key)
+    frame_key = (template, current_user.role, str(get_locale()), request.script_root,
+                 request.endpoint, *key)  # fmt: skip
     frame = frames.get(frame_key)
     if frame is None:
         try:
             frame = _draw(template, parts, context)
         except _NotInFrame as unknown:
             current_app.logger.warning("officer frame not kept: the page reads %s", unknown)
-            return render_template(template, **parts, **context)
+            frame = _NOT_KEPT
         frames[frame_key] = frame
+    if frame is _NOT_KEPT:
+        return render_template(template, **parts, **context)
     return _fill(frame, parts)
 
 
 def _draw(template: str, parts: dict[str, Markup], context: dict) -> str:
     holes = {name: _hole(f"part.{name}") for name in parts}
-    return render_template(
+    frame = render_template(
         template,
         **holes,
         **context,
@@ -96,6 +101,13 @@ def _draw(template: str, parts: dict[str, Markup], context: dict) -> str:
         csrf_token=lambda: _hole("csrf"),
         url_for_language=lambda language: _hole(f"lang.{language}"),
     )
+    # A macro imported without the context, or a template reading ``session``, would reach
+    # the real values around the stand-ins: the officer's own must not be in the frame. (Not
+    # the name: a short one may well be part of the page's fixed text.)
+    for own in (generate_csrf(), str(escape(current_user.email))):
+        if own in frame:
+            raise _NotInFrame("a value of the officer's own, not through a placeholder")
+    return frame
 
 
 def _fill(frame: str, parts: dict[str, Markup]) -> str:

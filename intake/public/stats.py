@@ -21,7 +21,8 @@ def stats():
     now = clock.now()
     years = available_years(now)  # only years with figures
     requested = request.args.get("year", "")
-    valid = requested.isdecimal() and len(requested) <= 4 and int(requested) in years
+    valid = requested.isascii() and requested.isdecimal() and len(requested) <= 4
+    valid = valid and int(requested) in years
     if "year" in request.args and not valid:
         return redirect_without("year")  # the current year's page, kept, not one render per value
     year = int(requested) if valid else years[0]

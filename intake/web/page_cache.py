@@ -43,8 +43,9 @@ PAGE_SECONDS = KEEP_SECONDS
 _PENDING = "intake.page_cache.groups"
 _SIGNED_IN = "intake.page_cache.names_a_session"
 _PLACEHOLDER = "@@intake-fresh:{}@@"
-#: A parameter's value that may be part of a key: ids, page numbers, years.
-NUMBER = re.compile(r"\d{1,9}")
+#: A parameter's value that may be part of a key: ids, page numbers, years. ASCII digits only:
+#: ``\d`` also matches "٢٠٢٦", which ``int()`` reads as 2026 (one more key for the same page).
+NUMBER = re.compile(r"[0-9]{1,9}")
 LANGUAGE = re.compile(r"vi|en")
 EMPTY = re.compile(r"")
 

@@ -9,6 +9,7 @@ import re
 import pytest
 from flask import render_template
 from flask_login import login_user
+from flask_wtf.csrf import generate_csrf
 from jinja2 import ChoiceLoader, DictLoader
 
 from intake.accounts.models import Role
@@ -90,4 +91,19 @@ def test_a_page_that_reads_more_of_the_officer_is_drawn_for_them_and_not_kept(or
         login_user(staff.intake)
         shown = frame.render("probe.html", key=(), parts={})
     assert shown == "tiepnhan@test.vn|Trần Thu Hà"
-    assert not app.extensions.get("intake.officer.frames")
+    assert not any(isinstance(f, str) for f in app.extensions["intake.officer.frames"].values())
+
+
+def test_a_macro_that_reaches_the_real_token_is_drawn_for_the_officer_and_not_kept(org, app):
+    """A macro imported without the page's context calls the real ``csrf_token()``."""
+    staff = make_staff()
+    app.jinja_loader = ChoiceLoader(
+        [DictLoader({"macro.html": "{% macro token() %}{{ csrf_token() }}{% endmacro %}",
+                     "probe.html": '{% import "macro.html" as m %}[{{ m.token() }}]'}),
+         app.jinja_loader]
+    )  # fmt: skip
+    for _ in range(2):
+        with app.test_request_context("/officer/intake"):
+            login_user(staff.intake)
+            assert frame.render("probe.html", key=(), parts={}) == f"[{generate_csrf()}]"
+    assert not any(isinstance(f, str) for f in app.extensions["intake.officer.frames"].values())

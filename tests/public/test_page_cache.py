@@ -147,6 +147,8 @@ def test_a_search_is_never_kept(org, client):
     [
         ("/stats?year=1999", "/stats"),
         ("/stats?year=abc&lang=en", "/stats?lang=en"),
+        ("/stats?year=%D9%A2%D9%A0%D9%A2%D9%A6", "/stats"),  # 2026 in Arabic-Indic digits
+        ("/published?page=%D9%A2", "/published"),
         ("/published?field_id=999999", "/published"),
         ("/published?unit_id=abc&q=", "/published?q="),
         ("/published?page=007", "/published?page=7"),
