@@ -199,6 +199,18 @@ class Case(db.Model):
             "rating_score IS NULL OR (rating_score >= 1 AND rating_score <= 5)",
             name="rating_range",
         ),
+        # Every column a queue's order reads, and the id: a tab of every item sorts this
+        # index, not the rows (intake.web.pagination).
+        sa.Index(
+            "ix_cases_queue_order",
+            "state",
+            "priority",
+            "step_due_at",
+            "triage_due_at",
+            "overall_due_at",
+            "received_at",
+            "id",
+        ),  # fmt: skip
     )
 
     @property

@@ -27,6 +27,7 @@ from intake.extensions import cache, db
 from intake.officer import forms, frame, workload
 from intake.officer.blueprint import bp
 from intake.org import choices
+from intake.web.pagination import paginate_ids_first
 from intake.web.params import id_param, page_number
 
 TAB_LABELS = {
@@ -148,11 +149,10 @@ def _listing(tabs, tab: str, common: dict, now) -> dict:
     filtered = (form.state.data, form.field_id.data, form.unit_id.data, form.channel.data,
                 form.priority.data, form.received_from.data, form.received_to.data)  # fmt: skip
     common = {**common, "form": form, "filtered": any(filtered)}
-    page = db.paginate(
+    page = paginate_ids_first(
+        queries.queue(current_user, tab, filters),
         # The rows name their field and unit: loaded with them, not one query per row.
-        queries.queue(current_user, tab, filters).options(
-            joinedload(Case.field), joinedload(Case.lead_unit)
-        ),
+        options=(joinedload(Case.field), joinedload(Case.lead_unit)),
         page=page_number(),
         per_page=25,
         error_out=False,
