@@ -17,7 +17,8 @@ down_revision = '0010_speed2'
 branch_labels = None
 depends_on = None
 
-COLUMNS = ['state', 'priority', 'step_due_at', 'triage_due_at', 'overall_due_at', 'received_at', 'id']
+# Not led by the state: see the model (SQLite would prefer it for "state IN (…)").
+COLUMNS = ['received_at', 'id', 'state', 'priority', 'step_due_at', 'triage_due_at', 'overall_due_at']
 
 
 # Plain CREATE INDEX, not a batch: on SQLite a batch could rebuild the table, and with it lose
