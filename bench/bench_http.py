@@ -431,6 +431,17 @@ def measure(engine_name: str, size: int, duration: int, hello_port: int) -> list
     return rows
 
 
+def serve_and_measure(engine_name: str, url: str, size: int, duration: int, hello_port: int):
+    """The app under gunicorn on ``url``, every page measured, then its workers' memory."""
+    server = Server(f"app-{engine_name}", "wsgi:app", PORT, app_env(url))
+    try:
+        measure(engine_name, size, duration, hello_port)
+        rss = ", ".join(f"{mb:.0f}" for mb in server.worker_rss_mb())
+        log(f"{engine_name:<10} {size:>9,} items  worker RSS after the load: {rss} MB")
+    finally:
+        server.stop()
+
+
 def run_engine(engine_name: str, sizes: list[int], duration: int, hello_port: int) -> None:
     url = fresh_database(engine_name)
     if url is None:
@@ -443,13 +454,7 @@ def run_engine(engine_name: str, sizes: list[int], duration: int, hello_port: in
         analyse(url)
         have = size
         log(f"{engine_name:<10} {size:>9,} items  generated in {time.monotonic() - started:.0f} s")
-        server = Server(f"app-{engine_name}", "wsgi:app", PORT, app_env(url))
-        try:
-            measure(engine_name, size, duration, hello_port)
-            rss = ", ".join(f"{mb:.0f}" for mb in server.worker_rss_mb())
-            log(f"{engine_name:<10} {size:>9,} items  worker RSS after the load: {rss} MB")
-        finally:
-            server.stop()
+        serve_and_measure(engine_name, url, size, duration, hello_port)
 
 
 def measure_existing(url: str, duration: int, hello_port: int) -> None:
@@ -461,13 +466,7 @@ def measure_existing(url: str, duration: int, hello_port: int) -> None:
         size = connection.scalar(sa.text("SELECT count(*) FROM cases"))
     engine.dispose()
     analyse(url)
-    server = Server(f"app-{engine_name}", "wsgi:app", PORT, app_env(url))
-    try:
-        measure(engine_name, size, duration, hello_port)
-        rss = ", ".join(f"{mb:.0f}" for mb in server.worker_rss_mb())
-        log(f"{engine_name:<10} {size:>9,} items  worker RSS after the load: {rss} MB")
-    finally:
-        server.stop()
+    serve_and_measure(engine_name, url, size, duration, hello_port)
 
 
 def main() -> None:

@@ -107,11 +107,14 @@ _TABS = {
 }
 
 
+def _no_tab(unit_id, user_id) -> sa.ColumnElement[bool]:
+    return sa.false()
+
+
 def _tab_conditions(user: User, tabs: tuple[str, ...]) -> dict[str, sa.ColumnElement[bool]]:
     """The conditions of ``tabs`` (an unknown tab lists nothing)."""
     unit_id, user_id = user.unit_id, user.id  # once: ``user`` is often current_user's proxy
-    none = lambda unit_id, user_id: sa.false()  # noqa: E731
-    return {tab: _TABS.get(tab, none)(unit_id, user_id) for tab in tabs}
+    return {tab: _TABS.get(tab, _no_tab)(unit_id, user_id) for tab in tabs}
 
 
 def _apply_filters(query: sa.Select, filters: QueueFilters) -> sa.Select:

@@ -16,7 +16,13 @@ from intake.public.blueprint import bp
 from intake.public.forms import PublishedSearchForm
 from intake.web import page_cache, throttle
 from intake.web.page_cache import NUMBER, ORGANISATION, PUBLICATIONS, shared_page
-from intake.web.params import id_param, page_number, redirect_to_written_page, redirect_without
+from intake.web.params import (
+    id_param,
+    page_number,
+    redirect_to_page,
+    redirect_to_written_page,
+    redirect_without,
+)
 
 #: A search is never kept (what people type is theirs); the list and its filters are.
 _LIST_ARGS = {"q": page_cache.EMPTY, "field_id": NUMBER, "unit_id": NUMBER, "page": NUMBER}
@@ -50,7 +56,7 @@ def published():
     query = query.options(joinedload(Case.field), joinedload(Case.lead_unit))  # named per row
     page = db.paginate(query, page=page_number(), per_page=20, error_out=False, max_per_page=50)
     if page.page > 1 and not page.items:  # past the end: the last page (or the first)
-        return redirect_without("page") if page.pages <= 1 else redirect_without(page=page.pages)
+        return redirect_to_page(page.pages)
     capped = search.more_may_match(q, page.total)
     return render_template("public/published.html", form=form, page=page, capped=capped)
 

@@ -60,14 +60,13 @@ def redirect_without(*names: str, **values) -> object:
     return redirect(f"{request.script_root}{request.path}{'?' if query else ''}{query}", 302)
 
 
+def redirect_to_page(number: int, name: str = "page") -> object:
+    """The same list at page ``number``: the first page is the list without the parameter."""
+    return redirect_without(name) if number <= 1 else redirect_without(**{name: number})
+
+
 def redirect_to_written_page(name: str = "page") -> object | None:
     """A redirect when ``?page=`` is not written as the page number it is read as ("0", "02",
     "abc", "99999999"): the same list, under the one spelling that is kept; else None."""
-    text = request.args.get(name)
-    if text is None or text == str(page_number(name)):
-        return None
-    return (
-        redirect_without(name)
-        if page_number(name) == 1
-        else redirect_without(**{name: page_number(name)})
-    )
+    text, number = request.args.get(name), page_number(name)
+    return None if text is None or text == str(number) else redirect_to_page(number, name)
