@@ -66,10 +66,11 @@ def anchor_values(case_id: int, seq: int, event_hash: str) -> dict:
     }
 
 
-def move_anchor(case_id: int, seq: int, event_hash: str) -> None:
-    """Point ``case_id``'s anchor at its new newest event. The caller holds the case's lock."""
+def move_anchor(case_id: int, seq: int, event_hash: str, *, first: bool = False) -> None:
+    """Point ``case_id``'s anchor at its new newest event. The caller holds the case's lock;
+    ``first`` is a new case's first event, whose anchor cannot exist yet."""
     values = anchor_values(case_id, seq, event_hash)
-    anchor = db.session.get(CaseAnchor, case_id)
+    anchor = None if first else db.session.get(CaseAnchor, case_id)
     if anchor is None:
         db.session.add(CaseAnchor(**values))
     else:

@@ -31,7 +31,7 @@ from intake.core.clocks import (
 from intake.core.deadlines import Step
 from intake.extensions import db
 from intake.org.models import Unit
-from intake.org.policies import reminder_schedule_for, working_days_for
+from intake.org.policies import ClockPolicy, clock_policies, working_days_for
 
 ACTIVE = ACTIVE_CLOCK_STATUSES
 #: The step clocks (all but the overall clock and cooperation requests' own clocks).
@@ -47,11 +47,15 @@ def start_clock(
     unit: Unit | None = None,
     cooperation: CooperationRequest | None = None,
     started_at: datetime | None = None,
+    policy: ClockPolicy | None = None,
 ) -> CaseClock:
+    """Start ``step``'s clock under ``policy`` (read now unless the caller read it already,
+    with ``clock_policies``, for several clocks at once)."""
     started_at = started_at or now
     # Read before the new clock exists: a query would flush it half-built.
-    schedule = reminder_schedule_for(step, case.priority)
-    working_days = working_days_for(step, case.priority, case.field_id)
+    if policy is None:
+        policy = clock_policies((step,), case.priority, case.field_id)[step]
+    schedule, working_days = policy.schedule, policy.working_days
     clock = CaseClock(
         case=case,
         step=step,

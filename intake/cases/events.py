@@ -39,19 +39,24 @@ def record_event(
     note: str | None = None,
     details: dict[str, Any] | None = None,
     is_public: bool = False,
+    opens_history: bool = False,
 ) -> CaseEvent:
     """Append one event to ``case`` (which must be flushed) and chain it to the previous one.
 
     The case row is locked first (on PostgreSQL; SQLite writes one at a time anyway), so that
     two requests adding events to the same case at once take turns instead of both choosing
-    the same sequence number."""
-    db.session.execute(sa.select(Case.id).where(Case.id == case.id).with_for_update())
-    previous = db.session.execute(
-        sa.select(CaseEvent.seq, CaseEvent.hash)
-        .where(CaseEvent.case_id == case.id)
-        .order_by(CaseEvent.seq.desc())
-        .limit(1)
-    ).first()
+    the same sequence number. ``opens_history`` is the first event of a case inserted in this
+    transaction: no other transaction can see the row yet, and there is nothing to chain to,
+    so the lock and the two look-ups are skipped."""
+    previous = None
+    if not opens_history:
+        db.session.execute(sa.select(Case.id).where(Case.id == case.id).with_for_update())
+        previous = db.session.execute(
+            sa.select(CaseEvent.seq, CaseEvent.hash)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(CaseEvent.seq.desc())
+            .limit(1)
+        ).first()
     seq, prev_hash = (previous.seq + 1, previous.hash) if previous else (1, GENESIS_HASH)
     event = CaseEvent(
         case_id=case.id,
@@ -71,7 +76,7 @@ def record_event(
     )
     event.hash = event_hash(event)
     db.session.add(event)
-    move_anchor(case.id, seq, event.hash)
+    move_anchor(case.id, seq, event.hash, first=opens_history)
     log.info(
         "case_event kind=%s case_id=%s seq=%s actor=%s from=%s to=%s unit_id=%s reason=%s",
         event.kind, case.id, seq, event.actor_id or event.actor_label, from_state or "-",

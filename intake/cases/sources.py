@@ -48,10 +48,13 @@ def client_digest(secret_key: str, address: str) -> str:
     return mac.hexdigest()[:32]
 
 
-def seal_receipt(case: Case, access_key: str, *, digest: str, now: datetime) -> str:
+def seal_receipt(
+    case: Case, access_key: str, *, digest: str, now: datetime, created: bool = False
+) -> str:
     """Record where ``case`` came from (once) and split its access key for one display of the
-    receipt: the pad stays here, the returned half goes to the session."""
-    source = db.session.get(SubmissionSource, case.id)
+    receipt: the pad stays here, the returned half goes to the session. A case ``created`` in
+    this transaction has no source yet: no need to look."""
+    source = None if created else db.session.get(SubmissionSource, case.id)
     if source is None:
         source = SubmissionSource(case_id=case.id, client_digest=digest, submitted_at=now)
         db.session.add(source)

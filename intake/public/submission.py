@@ -90,7 +90,8 @@ def submit():
                     submission_token=token,
                 )
                 sealed = seal_receipt(result.case, result.access_key, now=clock.now(),
-                                      digest=client_digest(secret_key, address))  # fmt: skip
+                                      digest=client_digest(secret_key, address),
+                                      created=result.created)  # fmt: skip
                 # The id read before the commit: afterwards it would cost the row's reload.
                 return result, sealed, result.case.id
 

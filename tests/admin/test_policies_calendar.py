@@ -329,6 +329,40 @@ def test_add_edit_and_delete_a_field_override(admin):
     assert "Đã xóa thời hạn riêng" in admin.get("/admin/policies").get_data(as_text=True)
 
 
+def test_a_new_item_takes_its_fields_length_and_the_provinces_reminders(admin, staff):
+    """Both clocks of a submission come from one reading of the policies: the field's own
+    triage length where it has one, the province's length for the overall clock, and the
+    province's reminder schedule for both (fields share it)."""
+    seed_province_policies()
+    land = field_id("dat-dai")
+    response = submit(admin, "/admin/policies/new", {
+        "field_id": str(land), "step": "triage", "priority": "normal", "working_days": "2",
+        "max_extensions": "", "max_extension_working_days": ""})  # fmt: skip
+    assert response.status_code == 303
+    response = submit(admin, "/admin/policies/steps/overall", {
+        "normal_days": "15", "urgent_days": "5", "remind_half_percent": "20",
+        "remind_late_percent": "60", "escalation_working_days": "5"})  # fmt: skip
+    assert response.status_code == 303
+
+    in_land = submit_case(TUESDAY, field_id=land)
+    elsewhere = submit_case(TUESDAY)
+    db.session.commit()
+
+    def clock(case, step):
+        return next(c for c in case.clocks if c.step is step)
+
+    assert clock(in_land, Step.TRIAGE).working_days == 2
+    assert clock(elsewhere, Step.TRIAGE).working_days == 3
+    for case in (in_land, elsewhere):
+        overall = clock(case, Step.OVERALL)
+        assert overall.working_days == 15
+        assert (overall.remind_half_percent, overall.remind_late_percent) == (20, 60)
+        assert overall.escalation_working_days == 5
+    # Tuesday 10 March plus 2 working days: Thursday 12 March, shown on the receipt's case.
+    assert last_local_day(in_land.triage_due_at) == date(2026, 3, 12)
+    assert in_land.overall_due_at == clock(in_land, Step.OVERALL).due_at
+
+
 def test_override_input_is_checked_and_tampering_is_never_a_500(admin):
     seed_province_policies()
     land = str(field_id("dat-dai"))

@@ -5,6 +5,7 @@ here; the submission is idempotent on the web form's one-time token."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +36,10 @@ from intake.core.states import (
 )
 from intake.core.text import nfc
 from intake.extensions import db
+from intake.org.policies import clock_policies
+
+#: The clocks that start when an item is logged: triage's, and the overall answer's.
+RECEIPT_CLOCKS = (Step.TRIAGE, Step.OVERALL)
 
 #: Items that arrive as electronic messages: Art. 7 also asks for an e-mail or a postal address.
 ELECTRONIC_CHANNELS = frozenset({Channel.WEB, Channel.NATIONAL_PORTAL, Channel.EMAIL, Channel.APP})
@@ -146,14 +151,22 @@ def submit_case(
     )
     case.search_text = case_search_text(case)
     case.search_title = search.officer_title(case)
-    if not _insert_once(case):
+    # Read before the case is added: a query afterwards would flush it outside the savepoint.
+    calendar = calendar_or_loaded(calendar)
+    policies = clock_policies(RECEIPT_CLOCKS, case.priority, case.field_id)
+
+    def start_receipt_clocks() -> None:
+        # Both clocks run from the original receipt, whatever the channel.
+        for step in RECEIPT_CLOCKS:
+            clocks.start_clock(
+                case, step, now=now, calendar=calendar, started_at=received_at,
+                policy=policies[step],
+            )  # fmt: skip
+
+    if not _insert_once(case, with_it=start_receipt_clocks):
         # Another request with the same token won the race and committed first.
         existing = _case_for_token(submission_token)
         return SubmittedCase(existing, access_key, created=False)
-    # Both clocks run from the original receipt, whatever the channel.
-    calendar = calendar_or_loaded(calendar)
-    for step in (Step.TRIAGE, Step.OVERALL):
-        clocks.start_clock(case, step, now=now, calendar=calendar, started_at=received_at)
 
     for upload in submission.uploads:
         store_attachment(
@@ -175,6 +188,7 @@ def submit_case(
         to_state=case.state,
         details={"channel": str(case.channel), "attachments": len(submission.uploads)},
         is_public=True,
+        opens_history=True,
     )
     notify_citizen(
         case,
@@ -244,11 +258,14 @@ def _unused_reference_code(year: int) -> str:
     raise RuntimeError("could not find an unused reference code")
 
 
-def _insert_once(case: Case) -> bool:
-    """Insert in a savepoint; ``False`` if the submission token is already taken."""
+def _insert_once(case: Case, *, with_it: Callable[[], None]) -> bool:
+    """Insert the case, and what ``with_it`` attaches to it, in a savepoint: one flush writes
+    the case with its due dates and its clocks. ``False`` if the submission token is already
+    taken."""
     try:
         with db.session.begin_nested():
             db.session.add(case)
+            with_it()
     except IntegrityError:
         if case.submission_token and _case_for_token(case.submission_token) is not None:
             return False
