@@ -136,6 +136,33 @@ def test_published_answers_are_searchable_and_carry_no_personal_data(org, client
     assert unknown.status_code == 200 and case.reference_code in unknown.get_data(as_text=True)
 
 
+def test_the_published_list_is_newest_first_counted_and_paged(org, client, now):
+    """What /published counts and pages is what it lists: answered or closed items with a
+    publication, newest first, twenty a page; an answer still in review is in neither."""
+    import re
+
+    from tests.cases.factories import submit
+
+    staff = make_staff()
+    published = []
+    for i in range(21):
+        at = now + timedelta(hours=i)
+        target = State.CLOSED if i == 3 else State.ANSWERED
+        published.append(advance(submit(at, title=f"Công khai số {i:02d}"), target, staff, at))
+    advance(submit(now, title="Chưa công khai"), State.ANSWER_REVIEW, staff, now)
+    db.session.commit()
+
+    def codes(page: str) -> list[str]:
+        return re.findall(r'href="/published/([^"?]+)"', page)
+
+    first = client.get("/published").get_data(as_text=True)
+    assert "21 kết quả" in first
+    newest_first = [c.reference_code for c in reversed(published)]
+    assert codes(first) == newest_first[:20]
+    second = client.get("/published?page=2").get_data(as_text=True)
+    assert "21 kết quả" in second and codes(second) == newest_first[20:]
+
+
 def test_a_client_searching_faster_than_any_reader_is_told_to_wait(org, app, client, now):
     """A search with words is never kept, so each is the database's work: past the limit per
     address the page says to wait and searches nothing; the list itself stays open."""
