@@ -133,6 +133,9 @@ CANDIDATES = 500
 #: PostgreSQL: the newest this many items are read one by one, newest first, before the index
 #: is asked (see ``_postgresql_newest``).
 RECENT_ROWS = 25_000
+#: SQLite: when the caller's filters leave at most this many items, the full-text matches are
+#: checked against their ids rather than their rows (see ``_sqlite_newest``).
+FEW_ROWS = 5_000
 
 
 def ranked(
@@ -194,7 +197,7 @@ def _newest_matches(
 ) -> dict[int, float | None]:
     """The newest ``limit`` items of ``query`` that match, newest first: id -> score (SQLite's
     bm25; None on PostgreSQL, which ranks in the final select). Found by running statements
-    (one on SQLite, up to four on PostgreSQL), once per request: a queue page asks for its
+    (up to two on SQLite, up to four on PostgreSQL), once per request: a queue page asks for its
     rows and for its tab's count within the same matches, and only the request's own reads
     come between."""
     memo = g.setdefault("intake_search_newest", {}) if has_request_context() else {}
@@ -206,12 +209,57 @@ def _newest_matches(
             ids = _postgresql_newest(query, terms, scope, any_words, limit)
             memo[key] = dict.fromkeys(ids)
         else:
-            matched, (score,) = _sqlite(query, terms, scope, any_words)
-            hits = score.table
-            newest = matched.with_only_columns(hits.c.case_id, score)
-            rows = db.session.execute(newest.order_by(hits.c.case_id.desc()).limit(limit))
-            memo[key] = {case_id: score for case_id, score in rows}
+            memo[key] = _sqlite_newest(query, terms, scope, any_words, limit, memo)
     return memo[key]
+
+
+def _sqlite_newest(
+    query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int, memo: dict
+) -> dict[int, float]:
+    """The newest ``limit`` items of ``query`` that match, newest first: id -> bm25.
+
+    FTS5 yields the matches newest first, and each must then pass the caller's filters.
+    Checked on the rows, that is one read of a large row per match until ``limit`` pass: when
+    the filters leave few items (a tab of a rare state: "needs information", the items sent
+    back), a word found in every item read every row, 1.2 s at a million items. So the ids
+    that pass the filters are read first, up to :data:`FEW_ROWS`; when there are no more, the
+    matches are checked against those ids alone, no row read (0.13 s), and none at all when
+    there are none. Otherwise the filters let many items through and the matches checked on
+    their rows soon make ``limit``."""
+    ids = query.with_only_columns(Case.id).limit(FEW_ROWS + 1)  # all of them, or too many
+    few = list(db.session.scalars(ids))
+    if not few:
+        return {}
+    if len(few) > FEW_ROWS:
+        matched, (score,) = _sqlite(query, terms, scope, any_words)
+        hits = score.table
+        newest = matched.with_only_columns(hits.c.case_id, score)
+        rows = db.session.execute(newest.order_by(hits.c.case_id.desc()).limit(limit))
+        return {case_id: value for case_id, value in rows}
+    key = ("among", frozenset(few), tuple(terms), scope.name, any_words, limit)
+    if key not in memo:  # another tab of the same page may hold the same items
+        memo[key] = _sqlite_among(few, terms, scope, any_words, limit)
+    return memo[key]
+
+
+def _sqlite_among(
+    ids: list[int], terms: list[str], scope: Scope, any_words: bool, limit: int
+) -> dict[int, float]:
+    """The newest ``limit`` of ``ids`` that match, newest first, without reading their rows."""
+    match, score = _fts_match(terms, scope, any_words)
+    fts = sa.table(scope.fts_table, sa.column("rowid"))
+    among = sa.func.json_each(json.dumps(ids)).table_valued("value")
+    # "+rowid": an expression, not the column, so that FTS5 is not asked for each id in turn
+    # (one full-text query per id: seconds) but checks its matches against the list.
+    plus_rowid = sa.literal_column(f"+{scope.fts_table}.rowid")
+    newest = (
+        sa.select(fts.c.rowid, score)
+        .select_from(fts)
+        .where(match, plus_rowid.in_(sa.select(among.c.value)))
+        .order_by(fts.c.rowid.desc())
+        .limit(limit)
+    )
+    return {case_id: value for case_id, value in db.session.execute(newest)}
 
 
 def _postgresql_newest(
@@ -297,7 +345,9 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _sqlite(query, terms, scope, any_words):
+def _fts_match(terms, scope, any_words) -> tuple[sa.ColumnElement[bool], sa.ColumnElement]:
+    """The FTS5 condition for ``terms`` in ``scope``, and the bm25 score of a match."""
+
     def term(word: str, last: bool) -> str:
         # Folded words hold letters and digits only; quoting makes them plain strings anyway.
         quoted = '"' + word.replace('"', '""') + '"'
@@ -305,14 +355,17 @@ def _sqlite(query, terms, scope, any_words):
 
     joiner = " OR " if any_words else " "
     expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
+    match = sa.literal_column(scope.fts_table).op("MATCH")(expression)
+    return match, sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)")
+
+
+def _sqlite(query, terms, scope, any_words):
+    match, score = _fts_match(terms, scope, any_words)
     fts = sa.table(scope.fts_table, sa.column("rowid"))
     hits = (
-        sa.select(
-            fts.c.rowid.label("case_id"),
-            sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)").label("score"),
-        )
+        sa.select(fts.c.rowid.label("case_id"), score.label("score"))
         .select_from(fts)
-        .where(sa.literal_column(scope.fts_table).op("MATCH")(expression))
+        .where(match)
         .subquery("hits")
     )
     query = query.join(hits, hits.c.case_id == Case.id)

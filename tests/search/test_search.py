@@ -2,6 +2,7 @@
 counts, accents and case are ignored, the best match comes first, and no text typed into the
 box breaks the page, on SQLite (FTS5) and PostgreSQL (text search) alike."""
 
+import os
 import re
 import unicodedata
 from datetime import timedelta
@@ -17,6 +18,16 @@ from tests.cases.factories import advance, make_staff, submit
 from tests.officer.helpers import login
 
 WORDS = "phản ánh về việc chậm cấp giấy chứng nhận quyền sử dụng đất tại xã An Hiệp"
+
+
+@pytest.fixture(autouse=True, params=["matches-checked-by-id", "matches-checked-by-row"])
+def sqlite_way(request, monkeypatch):
+    """SQLite checks the full-text matches against the ids that pass a page's filters when
+    they are few, which they always are here, else against the rows: every test runs both."""
+    if request.param == "matches-checked-by-row":
+        if os.environ.get("INTAKE_TEST_DATABASE_URL", "").strip():
+            pytest.skip("a choice SQLite makes; PostgreSQL has its own")
+        monkeypatch.setattr(search, "FEW_ROWS", 0)
 
 
 def signed_in(app, user):
@@ -247,9 +258,9 @@ def test_a_queue_page_searches_once_per_tab(org, app, now, monkeypatch):
     client = signed_in(app, staff.intake)
     searches = []
 
-    def seen(conn, cursor, statement, *args):
+    def seen(conn, cursor, statement, parameters, *args):
         if any(word in statement for word in (" MATCH ", "@@", "ts_match_vq")):
-            searches.append(statement)
+            searches.append((statement, repr(parameters)))
 
     sa.event.listen(db.engine, "before_cursor_execute", seen)
     try:
@@ -257,7 +268,10 @@ def test_a_queue_page_searches_once_per_tab(org, app, now, monkeypatch):
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", seen)
     assert "Khai sinh chậm" in html
-    assert len(searches) == len(queries.INTAKE_TABS), searches
+    # At most one search per tab, never the same one twice (a tab with no items at all has
+    # nothing to search on SQLite).
+    assert 1 <= len(searches) <= len(queries.INTAKE_TABS), searches
+    assert len(set(searches)) == len(searches), searches
 
 
 def test_at_the_limit_of_ranked_matches_the_pages_say_more_may_match(org, app, client, now,
