@@ -246,8 +246,7 @@ def _sqlite_among(
     ids: list[int], terms: list[str], scope: Scope, any_words: bool, limit: int
 ) -> dict[int, float]:
     """The newest ``limit`` of ``ids`` that match, newest first, without reading their rows."""
-    match, score = _fts_match(terms, scope, any_words)
-    fts = sa.table(scope.fts_table, sa.column("rowid"))
+    fts, match, score = _fts_match(terms, scope, any_words)
     among = sa.func.json_each(json.dumps(ids)).table_valued("value")
     # "+rowid": an expression, not the column, so that FTS5 is not asked for each id in turn
     # (one full-text query per id: seconds) but checks its matches against the list.
@@ -345,8 +344,10 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def _fts_match(terms, scope, any_words) -> tuple[sa.ColumnElement[bool], sa.ColumnElement]:
-    """The FTS5 condition for ``terms`` in ``scope``, and the bm25 score of a match."""
+def _fts_match(
+    terms, scope, any_words
+) -> tuple[sa.TableClause, sa.ColumnElement[bool], sa.ColumnElement]:
+    """The scope's FTS5 table, its condition for ``terms``, and the bm25 score of a match."""
 
     def term(word: str, last: bool) -> str:
         # Folded words hold letters and digits only; quoting makes them plain strings anyway.
@@ -355,13 +356,13 @@ def _fts_match(terms, scope, any_words) -> tuple[sa.ColumnElement[bool], sa.Colu
 
     joiner = " OR " if any_words else " "
     expression = joiner.join(term(w, i == len(terms) - 1) for i, w in enumerate(terms))
+    fts = sa.table(scope.fts_table, sa.column("rowid"))
     match = sa.literal_column(scope.fts_table).op("MATCH")(expression)
-    return match, sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)")
+    return fts, match, sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)")
 
 
 def _sqlite(query, terms, scope, any_words):
-    match, score = _fts_match(terms, scope, any_words)
-    fts = sa.table(scope.fts_table, sa.column("rowid"))
+    fts, match, score = _fts_match(terms, scope, any_words)
     hits = (
         sa.select(fts.c.rowid.label("case_id"), score.label("score"))
         .select_from(fts)

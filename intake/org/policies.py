@@ -45,7 +45,7 @@ class ClockPolicy:
 
 
 def clock_policies(
-    steps, priority: Priority, field_id: int | None = None
+    steps: tuple[Step, ...], priority: Priority, field_id: int | None = None
 ) -> dict[Step, ClockPolicy]:
     """The policy of each of ``steps``, read in one query.
 
@@ -68,7 +68,7 @@ def clock_policies(
         )
         .order_by(DeadlinePolicy.id)
     ).all()
-    policies = {}
+    policies: dict[Step, ClockPolicy] = {}
     for step in steps:
         own = [row for row in rows if row.step == step]
         general = next((row for row in own if row.field_id is None), None)
