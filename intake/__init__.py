@@ -94,23 +94,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _tune_sqlite(app: Flask) -> None:
-    """SQLite (the demo, development; production refuses it) in WAL mode: readers no longer
-    wait for a writer, and a commit writes the log without waiting for the disk twice."""
-    import sqlalchemy as sa
-
+    from intake import sqlite
     from intake.extensions import db
 
     with app.app_context():
-        if db.engine.dialect.name != "sqlite" or db.engine.url.database in (None, "", ":memory:"):
-            return
-
-        def pragmas(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        sa.event.listen(db.engine, "connect", pragmas)
+        sqlite.tune(db.engine)
 
 
 def _select_locale() -> str:

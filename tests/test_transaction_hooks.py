@@ -15,6 +15,8 @@ def _flag_unit(name: str) -> None:
 
 
 def test_a_released_savepoint_runs_no_commit_hook_and_a_rollback_after_it_undoes_all(org, app):
+    before = db.session.get(Unit, 1).name
+    db.session.rollback()  # the read above ran in a transaction of its own: end it
     heard = []
     after_commit(db.session, lambda: heard.append("commit"))
     after_rollback(db.session, lambda: heard.append("rollback"))
@@ -23,6 +25,9 @@ def test_a_released_savepoint_runs_no_commit_hook_and_a_rollback_after_it_undoes
     assert heard == []  # a savepoint released: nothing is committed yet
     db.session.rollback()
     assert heard == ["rollback"]
+    # The savepoint was the transaction's first statement: on SQLite it opened the transaction
+    # itself, and releasing it must still not have committed the change.
+    assert db.session.scalar(sa.select(Unit.name).where(Unit.id == 1)) == before
 
 
 def test_the_outer_commit_runs_the_hooks_once(org, app):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from intake.cases import operations as ops
 from intake.cases.attachments import STAGING_FOLDER, Upload
-from intake.cases.models import Attachment, CaseKind, SubmitterType
+from intake.cases.models import Attachment, Case, CaseKind, SubmitterType
 from intake.extensions import db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -42,13 +44,17 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()]
 
 
-def test_a_rolled_back_submission_leaves_no_file(org, now, tmp_path):
-    _submit_with_a_file(now, tmp_path / "uploads")
+def test_a_rolled_back_submission_leaves_no_file_and_no_item(org, now, tmp_path):
+    result = _submit_with_a_file(now, tmp_path / "uploads")
+    code = result.case.reference_code
     db.session.flush()
     assert len(_files(tmp_path / "uploads")) == 1  # staged while the transaction runs
     assert _files(tmp_path / "uploads")[0].parent.name == STAGING_FOLDER
     db.session.rollback()
     assert _files(tmp_path / "uploads") == []
+    # The item was inserted in a savepoint, the transaction's first write: released, it is
+    # still undone by the rollback (on SQLite as on PostgreSQL).
+    assert db.session.scalar(sa.select(Case.id).where(Case.reference_code == code)) is None
 
 
 def test_a_committed_submission_has_its_file_under_the_stored_key(org, now, tmp_path):
