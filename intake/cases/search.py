@@ -173,7 +173,7 @@ def candidate_count(query: sa.Select, text: str, scope: Scope) -> int:
     terms = words(text)
     if not terms:
         return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    return len(_newest_matches(query, terms, scope, False, CANDIDATES))
+    return len(_newest_matches(query, terms, scope, False, CANDIDATES, scored=False))
 
 
 def more_may_match(text: str, total: int) -> bool:
@@ -193,30 +193,57 @@ def _one_of(ids: list[int]) -> sa.ColumnElement[bool]:
 
 
 def _newest_matches(
-    query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int
+    query: sa.Select,
+    terms: list[str],
+    scope: Scope,
+    any_words: bool,
+    limit: int,
+    *,
+    scored: bool = True,
 ) -> dict[int, float | None]:
     """The newest ``limit`` items of ``query`` that match, newest first: id -> score (SQLite's
-    bm25; None on PostgreSQL, which ranks in the final select). Found by running statements
-    (up to two on SQLite, up to four on PostgreSQL), once per request: a queue page asks for its
-    rows and for its tab's count within the same matches, and only the request's own reads
-    come between."""
+    bm25; None on PostgreSQL, which ranks in the final select, and when not ``scored``).
+    Found by running statements (up to two on SQLite, up to four on PostgreSQL), once per
+    request: a queue page asks for its rows and for its tab's count within the same matches,
+    and only the request's own reads come between.
+
+    ``scored=False`` is for counting: SQLite's bm25 reads the whole list of every word of the
+    query once per statement that finds anything, 60-160 ms at a million items, and a queue
+    page counts six tabs but ranks one."""
     memo = g.setdefault("intake_search_newest", {}) if has_request_context() else {}
     compiled = query.compile(dialect=db.session.get_bind().dialect)
     key = (compiled.string, repr(sorted(compiled.params.items())), tuple(terms), scope.name,
            any_words, limit)  # fmt: skip
-    if key not in memo:
+
+    def find(scored: bool) -> dict[int, float | None]:
         if _dialect() == "postgresql":
-            ids = _postgresql_newest(query, terms, scope, any_words, limit)
-            memo[key] = dict.fromkeys(ids)
-        else:
-            memo[key] = _sqlite_newest(query, terms, scope, any_words, limit, memo)
-    return memo[key]
+            return dict.fromkeys(_postgresql_newest(query, terms, scope, any_words, limit))
+        return _sqlite_newest(query, terms, scope, any_words, limit, memo, scored)
+
+    # PostgreSQL ranks in the final select: the ids it finds serve a count and a page alike.
+    return _remembered(memo, key, scored or _dialect() == "postgresql", find)
+
+
+def _remembered(memo: dict, key, scored: bool, find) -> dict[int, float | None]:
+    """``find(scored)``, once per request for ``key``: matches found with their scores serve a
+    count too; found without, they are found again when scores are wanted."""
+    kept = memo.get(key)
+    if kept is None or (scored and not kept[0]):
+        kept = memo[key] = (scored, find(scored))
+    return kept[1]
 
 
 def _sqlite_newest(
-    query: sa.Select, terms: list[str], scope: Scope, any_words: bool, limit: int, memo: dict
-) -> dict[int, float]:
-    """The newest ``limit`` items of ``query`` that match, newest first: id -> bm25.
+    query: sa.Select,
+    terms: list[str],
+    scope: Scope,
+    any_words: bool,
+    limit: int,
+    memo: dict,
+    scored: bool,
+) -> dict[int, float | None]:
+    """The newest ``limit`` items of ``query`` that match, newest first: id -> bm25 (None when
+    not ``scored``).
 
     FTS5 yields the matches newest first, and each must then pass the caller's filters.
     Checked on the rows, that is one read of a large row per match until ``limit`` pass: when
@@ -231,30 +258,34 @@ def _sqlite_newest(
     if not few:
         return {}
     if len(few) > FEW_ROWS:
-        matched, (score,) = _sqlite(query, terms, scope, any_words)
-        hits = score.table
-        newest = matched.with_only_columns(hits.c.case_id, score)
+        matched, hits = _sqlite(query, terms, scope, any_words, scored)
+        newest = matched.with_only_columns(hits.c.case_id, hits.c.score)
         rows = db.session.execute(newest.order_by(hits.c.case_id.desc()).limit(limit))
         return {case_id: value for case_id, value in rows}
+    # Another tab of the same page may hold the same items.
     key = ("among", frozenset(few), tuple(terms), scope.name, any_words, limit)
-    if key not in memo:  # another tab of the same page may hold the same items
-        memo[key] = _sqlite_among(few, terms, scope, any_words, limit)
-    return memo[key]
+    return _remembered(
+        memo, key, scored, lambda scored: _sqlite_among(few, terms, scope, any_words, limit, scored)
+    )
 
 
 def _sqlite_among(
-    ids: list[int], terms: list[str], scope: Scope, any_words: bool, limit: int
-) -> dict[int, float]:
+    ids: list[int], terms: list[str], scope: Scope, any_words: bool, limit: int, scored: bool
+) -> dict[int, float | None]:
     """The newest ``limit`` of ``ids`` that match, newest first, without reading their rows."""
     fts, match, score = _fts_match(terms, scope, any_words)
     among = sa.func.json_each(json.dumps(ids)).table_valued("value")
     # "+rowid": an expression, not the column, so that FTS5 is not asked for each id in turn
     # (one full-text query per id: seconds) but checks its matches against the list.
     plus_rowid = sa.literal_column(f"+{scope.fts_table}.rowid")
+    # The rowid itself bounds the matches FTS5 walks through: a tab of a few items (one item
+    # asked for information, at the start of the ids) then reads the part of each word's
+    # list that could hold them, not all of it (125 ms to 1 ms at a million items).
     newest = (
-        sa.select(fts.c.rowid, score)
+        sa.select(fts.c.rowid, score if scored else sa.null())
         .select_from(fts)
-        .where(match, plus_rowid.in_(sa.select(among.c.value)))
+        .where(match, fts.c.rowid.between(min(ids), max(ids)))
+        .where(plus_rowid.in_(sa.select(among.c.value)))
         .order_by(fts.c.rowid.desc())
         .limit(limit)
     )
@@ -361,16 +392,17 @@ def _fts_match(
     return fts, match, sa.literal_column(f"bm25({scope.fts_table}, 10.0, 1.0)")
 
 
-def _sqlite(query, terms, scope, any_words):
+def _sqlite(query, terms, scope, any_words, scored: bool):
+    """``query`` joined to its full-text matches, and the matches (``case_id``, ``score``:
+    bm25, lower is better; null when not ``scored``)."""
     fts, match, score = _fts_match(terms, scope, any_words)
     hits = (
-        sa.select(fts.c.rowid.label("case_id"), score.label("score"))
+        sa.select(fts.c.rowid.label("case_id"), (score if scored else sa.null()).label("score"))
         .select_from(fts)
         .where(match)
         .subquery("hits")
     )
-    query = query.join(hits, hits.c.case_id == Case.id)
-    return query, [hits.c.score]  # bm25: lower is better
+    return query.join(hits, hits.c.case_id == Case.id), hits
 
 
 def postgresql_vector(scope: Scope) -> sa.ColumnElement:

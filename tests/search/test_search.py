@@ -274,6 +274,44 @@ def test_a_queue_page_searches_once_per_tab(org, app, now, monkeypatch):
     assert len(set(searches)) == len(searches), searches
 
 
+def test_only_the_tab_on_screen_is_ranked(org, app, now):
+    # The other tabs' counts need their matches, not their scores: SQLite's bm25 reads the
+    # whole list of every word of the query once per statement that finds anything.
+    staff = make_staff()
+    states = (State.RECEIVED, State.NEEDS_INFO, State.ANSWER_REVIEW, State.ANSWERED)
+    items = [advance(submit(now, title="Khai sinh chậm"), state, staff, now) for state in states]
+    db.session.commit()
+    client = signed_in(app, staff.intake)
+    searches = []
+
+    def seen(conn, cursor, statement, parameters, *args):
+        if " MATCH " in statement:
+            searches.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        html = queue_search(client, "khai sinh")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", seen)
+    assert all(item.reference_code in html for item in items)
+    if db.engine.dialect.name == "sqlite":
+        assert len(searches) >= 4, searches  # the tab on screen, and three tabs with items
+        assert sum("bm25" in statement for statement in searches) == 1, searches
+
+
+def test_matches_counted_first_are_still_ranked_when_listed(org, app, now):
+    body_only = submit(now, title="Chậm trả kết quả hồ sơ",
+                       content="Tôi đăng ký khai sinh cho con nhưng chưa có kết quả.")  # fmt: skip
+    titled = submit(now + timedelta(hours=1), title="Đăng ký khai sinh quá hạn",
+                    content="Hồ sơ nộp đã lâu.")  # fmt: skip
+    db.session.commit()
+    with app.test_request_context():
+        everything = sa.select(Case).where(Case.id.in_([body_only.id, titled.id]))
+        assert search.candidate_count(everything, "khai sinh", search.OFFICER) == 2
+        ranked = search.ranked(everything, "khai sinh", search.OFFICER, order_by=[Case.id])
+        assert db.session.scalars(ranked).all() == [titled, body_only]
+
+
 def test_at_the_limit_of_ranked_matches_the_pages_say_more_may_match(org, app, client, now,
                                                                     monkeypatch):  # fmt: skip
     staff = make_staff()
