@@ -95,6 +95,11 @@ def _generate_items(items: int, years: float) -> None:
             last[0] = done
 
         report = generate_items(items, now=clock.now(), years=years, progress=progress)
+    # Statistics for the query planner: SQLite gathers none by itself, and PostgreSQL's
+    # autovacuum may come minutes later. Without them, /published's page took 4.7 s instead
+    # of 72 ms at a million items on SQLite (11 s to gather there).
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("ANALYZE")
     click.echo(
         f"{report.items} items, {report.events} events, {report.entries} report entries, "
         f"{report.snapshot_rows} backlog rows in {time.monotonic() - started:.0f} s"
