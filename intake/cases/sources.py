@@ -113,9 +113,8 @@ def bursts_for(cases: list[Case], *, window: timedelta, threshold: int) -> dict[
     queries for a whole page of cases, whatever its length."""
     if not cases:
         return {}
-    earliest = min(c.received_at for c in cases) - window
-    latest = max(c.received_at for c in cases) + window
     around = _around([c.received_at for c in cases], window)
+    earliest, latest = around[0][0], around[-1][1]  # in order, the last reaching furthest
     ids = [c.id for c in cases]
     digests = dict(
         db.session.execute(
