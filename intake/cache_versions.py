@@ -8,6 +8,7 @@ nothing built before the change is found again.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 import sqlalchemy as sa
@@ -65,14 +66,16 @@ class DataVersion(db.Model):
 
 def stored_version(group: str) -> int:
     """The group's counter (0 before its first change), read in the request's transaction."""
-    # Core on the session's connection: a read on every queue request, without the ORM's layers.
-    table = DataVersion.__table__
-    value = (
-        db.session.connection()
-        .execute(sa.select(table.c.counter).where(table.c.name == group))
-        .scalar()
-    )
+    # Core on the session's connection: a read on every queue request, without the ORM's layers,
+    # and one statement built once (its cache key is then computed once, not per request).
+    value = db.session.connection().execute(_counter_query(), {"name": group}).scalar()
     return value or 0
+
+
+@functools.cache
+def _counter_query() -> sa.Select:
+    table = DataVersion.__table__
+    return sa.select(table.c.counter).where(table.c.name == sa.bindparam("name"))
 
 
 def bump_in(connection, group: str) -> bool:
