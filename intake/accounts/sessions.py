@@ -119,9 +119,12 @@ def _session_and_user():
         # The session's own row as the four columns read here, not an entity: one ORM object
         # (with its identity and state) fewer to build on every officer's request.
         sa.select(
-            UserSession.id, UserSession.created_at, UserSession.last_seen_at,
-            UserSession.ended_at, User,
-        )  # fmt: skip
+            UserSession.id,
+            UserSession.created_at,
+            UserSession.last_seen_at,
+            UserSession.ended_at,
+            User,
+        )
         .outerjoin(User, User.id == UserSession.user_id)
         # Every officer's page names the officer's unit in its header.
         .options(sa.orm.joinedload(User.unit))
