@@ -72,8 +72,12 @@ def submit():
     elif form.validate_on_submit():
         uploads, procedure_id = form.read_uploads(), choices.procedure_id_from_form(form)
         token = form.submission_token.data or None
-        # The same form sent again (a double click) is the same item: never refused.
-        refusal = None if form.errors or _already_logged(token) else abuse.refusal_for(form)
+        refusal = None if form.errors else abuse.refusal_for(form)
+        if refusal is not None and _already_logged(token):
+            # The same form sent again (a double click) is the same item: never refused. Asked
+            # only of a refused form: every other submission is spared the look-up, which
+            # ``submit_case`` makes anyway.
+            refusal = None
         if refusal is not None:
             form.form_errors.append(refusal.message)
             status = refusal.status
