@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; ``config`` (a mapping) overrides defaults and environment, for tests."""
-    from flask import Flask
-
     from intake.config import PROJECT_ROOT, instance_path_from_env
+    from intake.web.flask_app import IntakeFlask
 
-    app = Flask(
+    app = IntakeFlask(
         __name__,
         instance_path=instance_path_from_env(),
         instance_relative_config=True,
