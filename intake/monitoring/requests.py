@@ -19,6 +19,7 @@ from intake.monitoring.metrics import observe_request
 log = logging.getLogger("intake.requests")
 
 HEADER = "X-Request-ID"
+_ENVIRON_KEY = "HTTP_X_REQUEST_ID"
 #: What a proxy's or a client's id may look like to be reused; anything else is replaced.
 _SANE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -55,7 +56,9 @@ def request_id(incoming: str | None) -> str:
 
 def _start() -> None:
     g.request_started = time.perf_counter()
-    g.request_id = request_id(request.headers.get(HEADER))
+    # From the environ, not request.headers: Werkzeug's headers answer a missing name by raising
+    # and catching an exception, and almost every request comes without the header.
+    g.request_id = request_id(request.environ.get(_ENVIRON_KEY))
 
 
 def _finish(response: Response) -> Response:
