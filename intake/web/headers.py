@@ -71,10 +71,20 @@ class KeptTalisman(Talisman):
     request (sent over HTTPS only), is still decided by Talisman for each response."""
 
     _kept: list[tuple[str, str]] | None = None
+    _kept_names: frozenset[str] = frozenset()
+    #: The endpoints whose view carries options of its own (``@talisman(...)``), found once:
+    #: every view is registered before the first request.
+    _optioned: frozenset[str] | None = None
 
     def _has_view_options(self) -> bool:
-        view = current_app.view_functions.get(request.endpoint)
-        return hasattr(view, "talisman_view_options")
+        optioned = self._optioned
+        if optioned is None:
+            optioned = self._optioned = frozenset(
+                endpoint
+                for endpoint, view in current_app.view_functions.items()
+                if hasattr(view, "talisman_view_options")
+            )
+        return bool(optioned) and request.endpoint in optioned
 
     def _force_https(self):
         if self.force_https or self.session_cookie_secure or self._has_view_options():
@@ -98,16 +108,24 @@ class KeptTalisman(Talisman):
             self._set_content_security_policy_headers(scratch, options)
             self._set_referrer_policy_headers(scratch)
             self._kept = list(scratch.items())
+            self._kept_names = frozenset(name.lower() for name, _ in self._kept)
         headers = response.headers
-        for name, value in self._kept:
-            headers[name] = value
+        if self._kept_names.isdisjoint(name.lower() for name, _ in headers):
+            # The usual case: none of them is there yet, so each is added, not searched for
+            # and replaced (Headers.set scans the whole list once per header).
+            headers.extend(self._kept)
+        else:
+            for name, value in self._kept:
+                headers[name] = value
         self._set_hsts_headers(headers)
         return response
 
 
 def _no_store(response):
-    private = request.blueprint in _PRIVATE_BLUEPRINTS or request.endpoint in _PRIVATE_ENDPOINTS
-    if private or (request.endpoint != "static" and "Cache-Control" not in response.headers):
+    endpoint = request.endpoint  # read once: each read of ``request`` goes through its proxy
+    blueprint = endpoint.rpartition(".")[0] if endpoint else None  # as request.blueprint
+    private = blueprint in _PRIVATE_BLUEPRINTS or endpoint in _PRIVATE_ENDPOINTS
+    if private or (endpoint != "static" and "Cache-Control" not in response.headers):
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
     return response
@@ -118,6 +136,10 @@ def _relative_location(response):
     (``/officer`` to ``/officer/``) are absolute URLs built from the request's Host, so a forged
     Host would turn them into links elsewhere. A redirect to this site's host becomes a path,
     and a path never starts with two slashes (a browser would read another host)."""
+    if not (response.status_code == 201 or 300 <= response.status_code < 400):
+        # Only these send a browser (or a client following a created resource) to Location; not
+        # looking for it elsewhere spares every page Werkzeug's exception for a missing header.
+        return response
     location = response.headers.get("Location")
     if not location:
         return response

@@ -106,6 +106,38 @@ def test_hsts_in_production_only(app, database_url):
     assert "Strict-Transport-Security" not in plain_dev.headers
 
 
+def test_a_header_a_view_set_itself_is_replaced_not_doubled(database_url):
+    """The security headers are the app's, whatever a view says: a view's own Referrer-Policy
+    or X-Frame-Options ends as one header with the policy's value, as Talisman's set() gives;
+    and a view with Talisman options of its own still gets them."""
+    from flask import make_response
+
+    app = create_app({"SECRET_KEY": "x" * 40, "SQLALCHEMY_DATABASE_URI": database_url,
+                      "READY_REQUIRE_WORKER": False})  # fmt: skip
+
+    @app.get("/__own_headers")
+    def own_headers():
+        response = make_response("own")
+        response.headers["Referrer-Policy"] = "unsafe-url"
+        response.headers["x-frame-options"] = "ALLOWALL"
+        return response
+
+    @app.get("/__own_options")
+    def own_options():
+        return "options"
+
+    # What Talisman's decorator (``@talisman(frame_options=...)``) leaves on a view.
+    own_options.talisman_view_options = {"frame_options": "SAMEORIGIN"}
+
+    client = app.test_client()
+    response = client.get("/__own_headers")
+    assert response.headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert_hardened(response, "/__own_headers")
+    assert client.get("/__own_options").headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert_hardened(client.get("/healthz"), "/healthz")
+
+
 def test_no_template_has_inline_script_handlers_or_styles():
     """The policy would block them: every template of a page (e-mails are not pages) keeps
     its JavaScript in static/js and its styles in static/css."""
