@@ -136,7 +136,9 @@ _LISTING_ARGS = frozenset(
     {"tab", "page", "state", "field_id", "unit_id", "channel", "priority", "received_from",
      "received_to", "lang"}
 )  # fmt: skip
-_PERSONAL = re.compile(r"@@intake-personal:(title|who):(\d+)@@")
+_PLACEHOLDER_OPENING = "@@intake-personal:"
+#: What follows the opening in a placeholder, up to its closing "@@".
+_PERSONAL_NAME = re.compile(r"(title|who):[0-9]+")
 
 
 def _listing(tabs, tab: str, common: dict, now) -> dict:
@@ -172,7 +174,7 @@ def _listing(tabs, tab: str, common: dict, now) -> dict:
         page=page,
         new_ids=new_ids,
         bounce_threshold=current_app.config["BOUNCE_FLAG_THRESHOLD"],
-        personal=lambda case, part: f"@@intake-personal:{part}:{case.id}@@",
+        personal=lambda case, part: f"{_PLACEHOLDER_OPENING}{part}:{case.id}@@",
         capped=search.more_may_match(filters.q, page.total),
         **common,
     )
@@ -210,18 +212,28 @@ def _personal_query() -> sa.Select:
 
 def _filled(template: str, personal: dict[int, dict[str, str]]) -> str | None:
     """The rows with each placeholder replaced by its item's text, escaped; None when an item
-    of the page is gone. One pass: nothing filled in is read again as a placeholder."""
-    missing = []
+    of the page is gone. One pass over the template: nothing filled in is read again as a
+    placeholder.
 
-    def value(match) -> str:
-        found = personal.get(int(match.group(2)))
-        if found is None:
-            missing.append(match.group(2))
-            return ""
-        return str(escape(found[match.group(1)] or ""))
-
-    rows = _PERSONAL.sub(value, template)
-    return None if missing else rows
+    Each text is escaped once, and the template is cut at the placeholders' common opening
+    rather than searched with a pattern and a callback per placeholder: half the time, which
+    was a thirteenth of a kept queue page's (75 placeholders on a page of 25 items)."""
+    texts = {}
+    for case_id, parts in personal.items():
+        texts[f"title:{case_id}"] = str(escape(parts["title"] or ""))
+        texts[f"who:{case_id}"] = str(escape(parts["who"] or ""))
+    first, *pieces = template.split(_PLACEHOLDER_OPENING)
+    rows = [first]
+    for piece in pieces:
+        name, closed, rest = piece.partition("@@")
+        text = texts.get(name) if closed else None
+        if text is not None:
+            rows += (text, rest)
+        elif closed and _PERSONAL_NAME.fullmatch(name):
+            return None  # a placeholder of an item that is not among those read: gone
+        else:
+            rows += (_PLACEHOLDER_OPENING, piece)  # not a placeholder: the page's own text
+    return "".join(rows)
 
 
 def _marked(*parts: str) -> dict:

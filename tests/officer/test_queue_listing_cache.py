@@ -148,3 +148,32 @@ def test_a_submission_moves_the_listings_counter_once_just_before_its_commit(org
     assert len(updates) == 1
     last_writes = [s for s in statements if s[0] in ("INSERT", "UPDATE")]
     assert last_writes[-1][:2] == ["UPDATE", "data_versions"]
+
+
+def test_filling_a_kept_listing_replaces_placeholders_only():
+    """Each placeholder of an item read becomes its text, escaped; text of the page that only
+    looks like the opening of one stays as it is; a placeholder of an item not read (deleted
+    since the listing was kept) means the listing cannot be used."""
+    from intake.officer.queues import _filled
+
+    personal = {7: {"title": 'A <b> & "B"', "who": None}, 8: {"title": "t8", "who": "Ông C"}}
+    template = (
+        "<td>@@intake-personal:title:7@@</td><td>@@intake-personal:who:7@@|"
+        "@@intake-personal:who:8@@</td> @@intake-personal:odd@@ @@intake-personal:title:"
+    )
+    assert _filled(template, personal) == (
+        "<td>A &lt;b&gt; &amp; &#34;B&#34;</td><td>|Ông C</td> @@intake-personal:odd@@ "
+        "@@intake-personal:title:"
+    )
+    assert _filled(template + "@@intake-personal:title:9@@", personal) is None
+    # A citizen's text that looks like a placeholder is not read again as one.
+    assert (
+        _filled(
+            "@@intake-personal:title:7@@",
+            {
+                7: {"title": "@@intake-personal:who:8@@", "who": ""},
+                8: {"title": "x", "who": "SECRET"},
+            },
+        )
+        == "@@intake-personal:who:8@@"
+    )
