@@ -166,6 +166,10 @@ def test_filling_a_kept_listing_replaces_placeholders_only():
         "@@intake-personal:title:"
     )
     assert _filled(template + "@@intake-personal:title:9@@", personal) is None
+    # A placeholder's closing "@@" is its own, not the opening of what follows it.
+    assert _filled("@@intake-personal:title:8@@intake-personal:who:8@@", personal) == (
+        "t8intake-personal:who:8@@"
+    )
     # A citizen's text that looks like a placeholder is not read again as one.
     assert (
         _filled(
