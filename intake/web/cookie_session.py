@@ -30,12 +30,12 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         self._kept: tuple[tuple, URLSafeTimedSerializer] | None = None
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
-        if not app.secret_key:
-            return None
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
         kept = self._kept
         if kept is None or kept[0] != keys:
             serializer = super().get_signing_serializer(app)
+            if serializer is None:  # no secret key: Flask's own answer, no session
+                return None
             kept = self._kept = (
                 keys,
                 _KeptSerializer(

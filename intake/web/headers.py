@@ -122,10 +122,8 @@ class KeptTalisman(Talisman):
 
 
 def _no_store(response):
-    endpoint = request.endpoint  # read once: each read of ``request`` goes through its proxy
-    blueprint = endpoint.rpartition(".")[0] if endpoint else None  # as request.blueprint
-    private = blueprint in _PRIVATE_BLUEPRINTS or endpoint in _PRIVATE_ENDPOINTS
-    if private or (endpoint != "static" and "Cache-Control" not in response.headers):
+    private = request.blueprint in _PRIVATE_BLUEPRINTS or request.endpoint in _PRIVATE_ENDPOINTS
+    if private or (request.endpoint != "static" and "Cache-Control" not in response.headers):
         response.headers["Cache-Control"] = "no-store"
         response.headers.pop("Expires", None)
     return response
